@@ -1,0 +1,130 @@
+package com.clozette.analytics.aggregator.load;
+
+import com.clozette.analytics.aggregator.store.EventStore;
+import com.clozette.analytics.event.Event;
+import com.clozette.analytics.event.EventCodec;
+import com.clozette.analytics.log.EventLog;
+import com.clozette.analytics.log.LogPosition;
+import com.clozette.analytics.log.LogReader;
+import com.clozette.analytics.log.LogRecord;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tails the event log into the store on a thread of its own. Each batch is stored together with
+ * the log position after it, in one transaction, so a restart resumes exactly there: no event is
+ * loaded twice, none is skipped. Batches grow to {@code maxBatch} when the loader falls behind and
+ * shrink to a single event when traffic is light, which keeps reports fresh within milliseconds.
+ */
+public final class EventLoader implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(EventLoader.class);
+  private static final Duration IDLE_WAIT = Duration.ofMillis(200);
+  private static final Duration RETRY_WAIT = Duration.ofSeconds(1);
+
+  private final EventLog log;
+  private final EventStore store;
+  private final int maxBatch;
+  private final long segmentBytes;
+  private final Counter loaded;
+  private final AtomicReference<LogPosition> position = new AtomicReference<>();
+  private final Thread thread;
+  private volatile boolean running = true;
+
+  public EventLoader(EventLog log, long segmentBytes, EventStore store, int maxBatch, MeterRegistry metrics) {
+    this.log = log;
+    this.segmentBytes = segmentBytes;
+    this.store = store;
+    this.maxBatch = maxBatch;
+    this.loaded = metrics.counter("analytics.events.loaded");
+    this.position.set(store.loadedPosition().orElse(LogPosition.START));
+    metrics.gauge("analytics.log.lag.bytes", this, EventLoader::lagBytes);
+    this.thread = new Thread(this::run, "event-loader");
+    this.thread.setDaemon(true);
+  }
+
+  public EventLoader start() {
+    thread.start();
+    return this;
+  }
+
+  /** The log position up to which events are in the store. */
+  public LogPosition position() {
+    return position.get();
+  }
+
+  private void run() {
+    while (running) {
+      try (LogReader reader = log.openReader(position.get())) {
+        while (running) {
+          List<LogRecord> records = reader.poll(maxBatch, IDLE_WAIT);
+          if (!records.isEmpty()) {
+            load(records);
+          }
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (Exception e) {
+        // The store or the disk failed; nothing was committed for this batch, so retrying from the
+        // committed position loses and duplicates nothing.
+        LOG.error("loading from the event log failed at {}; retrying", position.get(), e);
+        sleepBeforeRetry();
+      }
+    }
+  }
+
+  private void load(List<LogRecord> records) {
+    List<Event> events = new ArrayList<>(records.size());
+    for (LogRecord record : records) {
+      events.add(EventCodec.decode(record.payload()));
+    }
+    LogPosition next = records.get(records.size() - 1).next();
+    store.insert(events, next);
+    position.set(next);
+    log.release(next);
+    loaded.increment(events.size());
+  }
+
+  private double lagBytes() {
+    LogPosition end = log.end();
+    LogPosition at = position.get();
+    if (end.segment() == at.segment()) {
+      return Math.max(0, end.offset() - at.offset());
+    }
+    return end.offset() + Math.max(0, segmentBytes - at.offset()) + (end.segment() - at.segment() - 1) * (double) segmentBytes;
+  }
+
+  private void sleepBeforeRetry() {
+    try {
+      Thread.sleep(RETRY_WAIT.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      running = false;
+    }
+  }
+
+  /** Blocks until the store holds everything the log held when this was called (for tests and import). */
+  public void awaitCaughtUp(Duration timeout) throws InterruptedException {
+    LogPosition target = log.end();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (position.get().compareTo(target) < 0) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("loader did not reach " + target + " within " + timeout + "; it is at " + position.get());
+      }
+      Thread.sleep(5);
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    running = false;
+    thread.interrupt();
+    thread.join(10_000);
+  }
+}

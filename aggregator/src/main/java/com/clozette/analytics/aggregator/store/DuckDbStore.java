@@ -1,0 +1,192 @@
+package com.clozette.analytics.aggregator.store;
+
+import com.clozette.analytics.aggregator.report.Report;
+import com.clozette.analytics.aggregator.report.ReportQuery;
+import com.clozette.analytics.aggregator.report.ReportStore;
+import com.clozette.analytics.event.Event;
+import com.clozette.analytics.event.Urls;
+import com.clozette.analytics.log.LogPosition;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
+
+/**
+ * The embedded store: one DuckDB file holding the events, the sessions materialised from them, and
+ * the loader's log position. One writer connection (inserts are serialised), a small pool of reader
+ * connections for reports, all blocking work on a Vert.x worker pool.
+ */
+public final class DuckDbStore implements EventStore, ReportStore, AutoCloseable {
+  private final DuckDBConnection writer;
+  private final BlockingQueue<Connection> readers;
+  private final WorkerExecutor reportWorkers;
+  private final Sessionizer sessionizer;
+  private final ReportQueries reportQueries = new ReportQueries();
+
+  private DuckDbStore(DuckDBConnection writer, BlockingQueue<Connection> readers, WorkerExecutor reportWorkers, long sessionGapMillis) {
+    this.writer = writer;
+    this.readers = readers;
+    this.reportWorkers = reportWorkers;
+    this.sessionizer = new Sessionizer(sessionGapMillis);
+  }
+
+  /** Opens (creating if needed) the store file and its schema. */
+  public static DuckDbStore open(Vertx vertx, Path file, int readerCount, long sessionGapMillis) {
+    try {
+      Files.createDirectories(file.toAbsolutePath().getParent());
+      DuckDBConnection writer = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath());
+      try (Statement statement = writer.createStatement()) {
+        for (String ddl : Schema.DDL) {
+          statement.execute(ddl);
+        }
+      }
+      writer.setAutoCommit(false);
+      BlockingQueue<Connection> readers = new ArrayBlockingQueue<>(readerCount);
+      for (int i = 0; i < readerCount; i++) {
+        readers.add(writer.duplicate());
+      }
+      WorkerExecutor workers = vertx.createSharedWorkerExecutor("report-store", readerCount);
+      return new DuckDbStore(writer, readers, workers, sessionGapMillis);
+    } catch (Exception e) {
+      throw new StoreException("cannot open the store at " + file, e);
+    }
+  }
+
+  @Override
+  public synchronized IngestResult insert(List<Event> events, LogPosition loadedUpTo) {
+    try {
+      int inserted = 0;
+      if (!events.isEmpty()) {
+        stage(events);
+        try (Statement statement = writer.createStatement()) {
+          inserted = statement.executeUpdate(Schema.INSERT_NEW_FROM_STAGED);
+          if (inserted > 0) {
+            sessionizer.resessionise(statement);
+          }
+          statement.execute("DELETE FROM staged");
+        }
+      }
+      if (loadedUpTo != null) {
+        try (PreparedStatement position = writer.prepareStatement(Schema.SAVE_LOADER_POSITION)) {
+          position.setLong(1, loadedUpTo.segment());
+          position.setLong(2, loadedUpTo.offset());
+          position.executeUpdate();
+        }
+      }
+      writer.commit();
+      return new IngestResult(inserted, events.size() - inserted);
+    } catch (SQLException e) {
+      rollbackQuietly();
+      throw new StoreException("cannot store a batch of " + events.size() + " events", e);
+    }
+  }
+
+  @Override
+  public synchronized Optional<LogPosition> loadedPosition() {
+    try (Statement statement = writer.createStatement();
+        ResultSet row = statement.executeQuery(Schema.LOAD_LOADER_POSITION)) {
+      Optional<LogPosition> position = row.next() ? Optional.of(new LogPosition(row.getLong(1), row.getLong(2))) : Optional.empty();
+      writer.commit();
+      return position;
+    } catch (SQLException e) {
+      throw new StoreException("cannot read the loader position", e);
+    }
+  }
+
+  @Override
+  public Future<Report> report(ReportQuery query) {
+    return reportWorkers.executeBlocking(() -> withReader(connection -> reportQueries.report(connection, query)), false);
+  }
+
+  /** Runs blocking read-only work on a pooled reader connection. */
+  public <T> T withReader(SqlFunction<T> work) throws SQLException, InterruptedException {
+    Connection connection = readers.take();
+    try {
+      return work.apply(connection);
+    } finally {
+      readers.add(connection);
+    }
+  }
+
+  /** Work against a JDBC connection. */
+  @FunctionalInterface
+  public interface SqlFunction<T> {
+    T apply(Connection connection) throws SQLException;
+  }
+
+  private void stage(List<Event> events) throws SQLException {
+    try (DuckDBAppender appender = writer.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "staged")) {
+      for (Event e : events) {
+        String url = e.url();
+        appender.beginRow();
+        appender.append(e.site());
+        appender.append(e.id());
+        appender.append(e.type().wireName());
+        appender.append(e.ts());
+        appender.append(e.vid());
+        appendNullable(appender, url);
+        appendNullable(appender, e.path());
+        appendNullable(appender, e.ref());
+        appendNullable(appender, Urls.host(e.ref()));
+        appendNullable(appender, Urls.queryParameter(url, "utm_source"));
+        appendNullable(appender, Urls.queryParameter(url, "utm_medium"));
+        appendNullable(appender, Urls.queryParameter(url, "utm_campaign"));
+        appendNullable(appender, e.ua());
+        appender.append(e.platform().wireName());
+        appendNullable(appender, e.name());
+        appendNullable(appender, e.props());
+        appender.append(e.bot());
+        appendNullable(appender, e.device());
+        appendNullable(appender, e.browser());
+        appendNullable(appender, e.os());
+        appendNullable(appender, e.ip());
+        appender.endRow();
+      }
+    }
+  }
+
+  private static void appendNullable(DuckDBAppender appender, String value) throws SQLException {
+    if (value == null) {
+      appender.appendNull();
+    } else {
+      appender.append(value);
+    }
+  }
+
+  private void rollbackQuietly() {
+    try {
+      writer.rollback();
+    } catch (SQLException ignored) {
+      // The connection is already broken; the original error is what the caller needs.
+    }
+  }
+
+  @Override
+  public void close() {
+    reportWorkers.close();
+    List<Connection> all = new ArrayList<>();
+    readers.drainTo(all);
+    all.add(writer);
+    for (Connection connection : all) {
+      try {
+        connection.close();
+      } catch (SQLException ignored) {
+        // Closing on shutdown: DuckDB has already made committed work durable.
+      }
+    }
+  }
+}

@@ -1,0 +1,96 @@
+package com.clozette.analytics.event;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * The stored form of an {@link Event}: one compact JSON object, as written to the event log (and to
+ * Kafka at scale). Field names are those of RULES.md plus the enrichment fields; absent optional
+ * fields are left out. Streaming Jackson, because this runs once per event on the beacon hot path.
+ */
+public final class EventCodec {
+  private static final JsonFactory JSON = new JsonFactory();
+
+  private EventCodec() {}
+
+  public static byte[] encode(Event event) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+    try (JsonGenerator g = JSON.createGenerator(out)) {
+      g.writeStartObject();
+      g.writeStringField("id", event.id());
+      g.writeStringField("site", event.site());
+      g.writeStringField("type", event.type().wireName());
+      g.writeNumberField("ts", event.ts());
+      g.writeStringField("vid", event.vid());
+      writeOptional(g, "url", event.url());
+      writeOptional(g, "ref", event.ref());
+      writeOptional(g, "ua", event.ua());
+      g.writeStringField("platform", event.platform().wireName());
+      writeOptional(g, "name", event.name());
+      writeOptional(g, "props", event.props());
+      if (event.bot()) {
+        g.writeBooleanField("bot", true);
+      }
+      writeOptional(g, "device", event.device());
+      writeOptional(g, "browser", event.browser());
+      writeOptional(g, "os", event.os());
+      writeOptional(g, "ip", event.ip());
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  /** Decodes what {@link #encode} wrote. Records in the log were validated before they were written. */
+  public static Event decode(byte[] bytes) {
+    String id = null, site = null, vid = null, url = null, ref = null, ua = null, name = null, props = null;
+    String device = null, browser = null, os = null, ip = null;
+    EventType type = null;
+    Platform platform = Platform.WEB;
+    long ts = 0;
+    boolean bot = false;
+    try (JsonParser p = JSON.createParser(bytes)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw new IllegalArgumentException("stored event is not a JSON object");
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        p.nextToken();
+        switch (field) {
+          case "id" -> id = p.getText();
+          case "site" -> site = p.getText();
+          case "type" -> type = EventType.fromWireName(p.getText());
+          case "ts" -> ts = p.getLongValue();
+          case "vid" -> vid = p.getText();
+          case "url" -> url = p.getText();
+          case "ref" -> ref = p.getText();
+          case "ua" -> ua = p.getText();
+          case "platform" -> platform = Platform.fromWireName(p.getText());
+          case "name" -> name = p.getText();
+          case "props" -> props = p.getText();
+          case "bot" -> bot = p.getBooleanValue();
+          case "device" -> device = p.getText();
+          case "browser" -> browser = p.getText();
+          case "os" -> os = p.getText();
+          case "ip" -> ip = p.getText();
+          default -> p.skipChildren();
+        }
+      }
+    } catch (IOException e) {
+      throw new IllegalArgumentException("stored event is not valid JSON", e);
+    }
+    return new Event(id, site, type, ts, vid, url, ref, ua, platform, name, props, bot, device, browser, os, ip);
+  }
+
+  private static void writeOptional(JsonGenerator g, String field, String value) throws IOException {
+    if (value != null) {
+      g.writeStringField(field, value);
+    }
+  }
+}

@@ -1,0 +1,152 @@
+package com.clozette.analytics.server;
+
+import com.clozette.analytics.aggregator.auth.Principal;
+import com.clozette.analytics.aggregator.auth.Role;
+import com.clozette.analytics.aggregator.auth.TokenAuthenticator;
+import com.clozette.analytics.aggregator.importer.Importer;
+import com.clozette.analytics.aggregator.load.EventLoader;
+import com.clozette.analytics.aggregator.store.DuckDbStore;
+import com.clozette.analytics.enrich.UserAgentClassifier;
+import com.clozette.analytics.event.EventParser;
+import com.clozette.analytics.log.EventLog;
+import com.clozette.analytics.log.LogSettings;
+import com.clozette.analytics.server.config.AnalyticsConfig;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole system in one process: the event log, the store, the loader between them, and one HTTP
+ * server for the collector, the API and the dashboard. Built from config in the order below; closed
+ * in reverse.
+ */
+public final class AnalyticsServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(AnalyticsServer.class);
+  private static final int LOADER_MAX_BATCH = 50_000;
+  private static final int USER_AGENT_CACHE = 20_000;
+
+  private final Vertx vertx;
+  private final EventLog log;
+  private final DuckDbStore store;
+  private final EventLoader loader;
+  private final HttpServer http;
+  private final PrometheusMeterRegistry metrics;
+
+  private AnalyticsServer(Vertx vertx, EventLog log, DuckDbStore store, EventLoader loader, HttpServer http, PrometheusMeterRegistry metrics) {
+    this.vertx = vertx;
+    this.log = log;
+    this.store = store;
+    this.loader = loader;
+    this.http = http;
+    this.metrics = metrics;
+  }
+
+  /** Starts everything; the future completes once the HTTP server listens and /health answers 200. */
+  public static Future<AnalyticsServer> start(AnalyticsConfig config) {
+    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+    PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(metrics);
+    return vertx.executeBlocking(() -> openStorage(vertx, config, metrics))
+        .compose(storage -> {
+          Router router = new Routes(vertx, config, metrics, storage).build();
+          return vertx.createHttpServer(httpOptions())
+              .requestHandler(router)
+              .listen(config.port(), config.host())
+              .map(http -> new AnalyticsServer(vertx, storage.log(), storage.store(), storage.loader(), http, metrics));
+        })
+        .onSuccess(server -> LOG.info("Clozette Analytics listening on {}:{} (native transport: {})",
+            config.host(), server.port(), vertx.isNativeTransportEnabled()))
+        .onFailure(failure -> vertx.close());
+  }
+
+  /** What the HTTP routes need from storage, opened before the server listens. */
+  record Storage(EventLog log, DuckDbStore store, EventLoader loader, Importer importer, EventParser parser,
+      UserAgentClassifier userAgents, TokenAuthenticator authenticator) {}
+
+  private static Storage openStorage(Vertx vertx, AnalyticsConfig config, PrometheusMeterRegistry metrics) {
+    AnalyticsConfig.Log logConfig = config.log();
+    LogSettings logSettings = new LogSettings(logConfig.segmentBytes(), logConfig.fsync(), logConfig.fsyncInterval(),
+        logConfig.retention(), LogSettings.defaults().maxRecordBytes());
+    EventLog log;
+    try {
+      log = EventLog.open(config.dataDir().resolve("log"), logSettings);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open the event log under " + config.dataDir(), e);
+    }
+    DuckDbStore store = DuckDbStore.open(vertx, config.dataDir().resolve("analytics.duckdb"), 2, config.sessionGap().toMillis());
+    EventLoader loader = new EventLoader(log, logConfig.segmentBytes(), store, LOADER_MAX_BATCH, metrics).start();
+    UserAgentClassifier userAgents = new UserAgentClassifier(USER_AGENT_CACHE);
+    EventParser parser = new EventParser(new ObjectMapper(), config.siteIds());
+    Importer importer = new Importer(parser, userAgents, store, metrics);
+    return new Storage(log, store, loader, importer, parser, userAgents, authenticator(config));
+  }
+
+  private static TokenAuthenticator authenticator(AnalyticsConfig config) {
+    List<TokenAuthenticator.Grant> grants = config.auth().tokens().stream()
+        .map(token -> new TokenAuthenticator.Grant(
+            HexFormat.of().parseHex(token.sha256()),
+            new Principal(token.name(), Role.valueOf(token.role().toUpperCase(java.util.Locale.ROOT)), token.sites(), token.smallCellK())))
+        .toList();
+    if (grants.isEmpty()) {
+      LOG.warn("no API tokens are configured: set ANALYTICS_STAFF_TOKEN to read reports");
+    }
+    return new TokenAuthenticator(grants);
+  }
+
+  private static HttpServerOptions httpOptions() {
+    return new HttpServerOptions()
+        .setMaxInitialLineLength(4096)
+        .setMaxHeaderSize(16 * 1024)
+        .setIdleTimeout(30)
+        .setCompressionSupported(false);
+  }
+
+  public int port() {
+    return http.actualPort();
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public EventLoader loader() {
+    return loader;
+  }
+
+  public PrometheusMeterRegistry metrics() {
+    return metrics;
+  }
+
+  /** Waits until every event the log holds is in the store (tests use it instead of sleeping). */
+  public void awaitLoaded(Duration timeout) throws InterruptedException {
+    loader.awaitCaughtUp(timeout);
+  }
+
+  @Override
+  public void close() {
+    try {
+      http.close().await();
+      loader.close();
+      log.close();
+      store.close();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      vertx.close().await();
+    }
+  }
+}

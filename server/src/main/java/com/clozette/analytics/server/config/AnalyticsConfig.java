@@ -1,0 +1,36 @@
+package com.clozette.analytics.server.config;
+
+import com.clozette.analytics.log.FsyncPolicy;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Set;
+
+/** Everything an operator sets, validated; see config/analytics.yaml for each key. */
+public record AnalyticsConfig(
+    String host,
+    int port,
+    Path dataDir,
+    List<Site> sites,
+    Log log,
+    Duration sessionGap,
+    Auth auth) {
+
+  /** A site the collector accepts and reports cover. */
+  public record Site(String id, ZoneId timeZone, List<String> origins, DoNotTrack doNotTrack) {}
+
+  /** What the collector does with an event sent with {@code DNT: 1} or {@code Sec-GPC: 1}. */
+  public enum DoNotTrack { IGNORE, DROP }
+
+  public record Log(long segmentBytes, FsyncPolicy fsync, Duration fsyncInterval, Duration retention) {}
+
+  /** A configured token: SHA-256 hex of its value, role, and for partners the sites and k. */
+  public record Token(String name, String sha256, String role, Set<String> sites, int smallCellK) {}
+
+  public record Auth(List<Token> tokens) {}
+
+  public Set<String> siteIds() {
+    return sites.stream().map(Site::id).collect(java.util.stream.Collectors.toUnmodifiableSet());
+  }
+}
