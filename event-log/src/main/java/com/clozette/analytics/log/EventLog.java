@@ -516,7 +516,10 @@ public final class EventLog implements AutoCloseable {
     // Reading
     // ------------------------------------------------------------------------------------------------------------
 
-    /** The position after the last record whose append has completed. */
+    /**
+     * The committed end: the position after the last record of the last group written (and fsynced, per policy).
+     * It covers every append whose future has completed; it is advanced just before a group's futures complete.
+     */
     public LogPosition end() {
         return committedEnd;
     }

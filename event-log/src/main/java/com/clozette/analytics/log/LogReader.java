@@ -5,8 +5,10 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * A cursor over the log, opened by {@link EventLog#openReader}. It returns only records whose append has completed,
- * in log order, crossing segment boundaries transparently. Meant for one consuming thread; {@link #close()} may be
+ * A cursor over the log, opened by {@link EventLog#openReader}. It returns records in log order, crossing segment
+ * boundaries transparently, and only up to the log's committed end: records whose group write has finished (and was
+ * fsynced, under {@link FsyncPolicy#ALWAYS}), whose futures are then completed normally. It never sees a group that
+ * is still being written or that failed. Meant for one consuming thread; {@link #close()} may be
  * called from any thread and wakes a waiting {@link #poll}.
  */
 public interface LogReader extends AutoCloseable {

@@ -30,6 +30,9 @@ class EventLogCrashTest {
     @TempDir
     Path dir;
 
+    @TempDir
+    Path scratch;
+
     @Test
     void acknowledgedAppendsSurviveSigkillOfTheWritingProcess() throws Exception {
         Set<Long> acked = new HashSet<>();
@@ -62,7 +65,7 @@ class EventLogCrashTest {
         ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-XX:TieredStopAtLevel=1",
                 "-cp", System.getProperty("java.class.path"),
                 KillNineChild.class.getName(), dir.toString(), Long.toString(firstId));
-        pb.redirectError(dir.resolveSibling(dir.getFileName() + "-child-stderr.txt").toFile());
+        pb.redirectError(scratch.resolve("child-stderr.txt").toFile());
         Process child = pb.start();
         Set<Long> acked = new HashSet<>();
         try (BufferedReader out = new BufferedReader(
