@@ -2,7 +2,6 @@ package com.clozette.analytics.server;
 
 import com.clozette.analytics.aggregator.importer.ImportResult;
 import com.clozette.analytics.aggregator.importer.Importer;
-import com.clozette.analytics.aggregator.importer.LineSplitter;
 import com.clozette.analytics.aggregator.store.DuckDbStore;
 import com.clozette.analytics.enrich.UserAgentClassifier;
 import com.clozette.analytics.event.EventParser;
@@ -15,8 +14,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
 /** The command-line importer: streams a file through the same {@link Importer} as the HTTP API. */
 final class ImportCommand {
@@ -30,7 +27,7 @@ final class ImportCommand {
         InputStream in = Files.newInputStream(file)) {
       Importer importer = new Importer(new EventParser(new ObjectMapper(), config.siteIds()),
           new UserAgentClassifier(20_000), store, new SimpleMeterRegistry());
-      ImportResult result = importStream(importer, in);
+      ImportResult result = importer.start().importAll(in, CHUNK_LINES);
       System.out.println(Json.encodePrettily(result));
       return 0;
     } catch (IOException e) {
@@ -39,25 +36,5 @@ final class ImportCommand {
     } finally {
       vertx.close();
     }
-  }
-
-  static ImportResult importStream(Importer importer, InputStream in) throws IOException {
-    Importer.Run run = importer.start();
-    List<byte[]> chunk = new ArrayList<>(CHUNK_LINES);
-    LineSplitter splitter = new LineSplitter(Importer.MAX_LINE_BYTES, line -> {
-      chunk.add(line);
-      if (chunk.size() >= CHUNK_LINES) {
-        run.addChunk(new ArrayList<>(chunk));
-        chunk.clear();
-      }
-    });
-    byte[] buffer = new byte[1 << 16];
-    int read;
-    while ((read = in.read(buffer)) > 0) {
-      splitter.feed(read == buffer.length ? buffer : java.util.Arrays.copyOf(buffer, read));
-    }
-    splitter.end();
-    run.addChunk(chunk);
-    return run.finish();
   }
 }

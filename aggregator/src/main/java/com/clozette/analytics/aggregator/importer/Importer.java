@@ -69,6 +69,26 @@ public final class Importer {
       stored = stored.plus(store.insert(events, null));
     }
 
+    /** Imports a whole stream chunk by chunk (the command line's way in). Blocking. */
+    public ImportResult importAll(java.io.InputStream in, int chunkLines) throws java.io.IOException {
+      List<byte[]> chunk = new ArrayList<>(chunkLines);
+      LineSplitter splitter = new LineSplitter(MAX_LINE_BYTES, line -> {
+        chunk.add(line);
+        if (chunk.size() >= chunkLines) {
+          addChunk(new ArrayList<>(chunk));
+          chunk.clear();
+        }
+      });
+      byte[] buffer = new byte[1 << 16];
+      int read;
+      while ((read = in.read(buffer)) > 0) {
+        splitter.feed(read == buffer.length ? buffer : java.util.Arrays.copyOf(buffer, read));
+      }
+      splitter.end();
+      addChunk(chunk);
+      return finish();
+    }
+
     public ImportResult finish() {
       metrics.counter("analytics.import.events", "outcome", "accepted").increment(stored.accepted());
       metrics.counter("analytics.import.events", "outcome", "duplicate").increment(stored.duplicates());

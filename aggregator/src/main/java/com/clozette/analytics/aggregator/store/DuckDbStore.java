@@ -18,12 +18,16 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
+import org.roaringbitmap.RoaringBitmap;
 
 /**
  * The embedded store: one DuckDB file holding the events, the sessions materialised from them, and
@@ -35,13 +39,29 @@ public final class DuckDbStore implements EventStore, ReportStore, AutoCloseable
   private final BlockingQueue<Connection> readers;
   private final WorkerExecutor reportWorkers;
   private final Sessionizer sessionizer;
-  private final ReportQueries reportQueries = new ReportQueries();
+  private final VisitorHours visitorHours;
+  private final ReportQueries reportQueries;
+  private long lastBatch;
 
-  private DuckDbStore(DuckDBConnection writer, BlockingQueue<Connection> readers, WorkerExecutor reportWorkers, long sessionGapMillis) {
+  private DuckDbStore(DuckDBConnection writer, BlockingQueue<Connection> readers, WorkerExecutor reportWorkers, long sessionGapMillis) throws SQLException {
     this.writer = writer;
     this.readers = readers;
     this.reportWorkers = reportWorkers;
     this.sessionizer = new Sessionizer(sessionGapMillis);
+    this.visitorHours = new VisitorHours();
+    this.reportQueries = new ReportQueries(visitorHours);
+    try (Statement statement = writer.createStatement()) {
+      try (ResultSet rows = statement.executeQuery(Schema.LOAD_VISITOR_HOURS)) {
+        while (rows.next()) {
+          visitorHours.load(new VisitorHours.Key(rows.getString(1), rows.getLong(2)), rows.getBytes(3));
+        }
+      }
+      try (ResultSet row = statement.executeQuery(Schema.LAST_BATCH)) {
+        row.next();
+        lastBatch = row.getLong(1);
+      }
+    }
+    writer.commit();
   }
 
   /** Opens (creating if needed) the store file and its schema. */
@@ -68,16 +88,26 @@ public final class DuckDbStore implements EventStore, ReportStore, AutoCloseable
 
   @Override
   public synchronized IngestResult insert(List<Event> events, LogPosition loadedUpTo) {
+    Map<VisitorHours.Key, RoaringBitmap> visitorsAdded = Map.of();
     try {
       int inserted = 0;
       if (!events.isEmpty()) {
         stage(events);
+        long batch = ++lastBatch;
         try (Statement statement = writer.createStatement()) {
-          inserted = statement.executeUpdate(Schema.INSERT_NEW_FROM_STAGED);
-          if (inserted > 0) {
-            sessionizer.resessionise(statement);
+          statement.executeUpdate(Schema.NUMBER_NEW_VISITORS);
+          try (PreparedStatement insert = writer.prepareStatement(Schema.INSERT_NEW_FROM_STAGED)) {
+            insert.setLong(1, batch);
+            inserted = insert.executeUpdate();
           }
           statement.execute("DELETE FROM staged");
+          if (inserted > 0) {
+            statement.execute(Schema.FRESH_EVENTS.replace("?", Long.toString(batch)));
+            statement.execute(Schema.ADD_PAGEVIEWS);
+            visitorsAdded = visitorHours.withAdded(freshVisitors(statement));
+            saveVisitorHours(visitorsAdded);
+            sessionizer.resessionise(statement);
+          }
         }
       }
       if (loadedUpTo != null) {
@@ -88,10 +118,34 @@ public final class DuckDbStore implements EventStore, ReportStore, AutoCloseable
         }
       }
       writer.commit();
+      visitorHours.publish(visitorsAdded);
       return new IngestResult(inserted, events.size() - inserted);
     } catch (SQLException e) {
       rollbackQuietly();
       throw new StoreException("cannot store a batch of " + events.size() + " events", e);
+    }
+  }
+
+  private static Map<VisitorHours.Key, int[]> freshVisitors(Statement statement) throws SQLException {
+    Map<VisitorHours.Key, int[]> visitors = new HashMap<>();
+    try (ResultSet rows = statement.executeQuery(Schema.FRESH_VISITORS)) {
+      while (rows.next()) {
+        Object[] numbers = (Object[]) rows.getArray(3).getArray();
+        visitors.put(new VisitorHours.Key(rows.getString(1), rows.getLong(2)), VisitorHours.toIntArray(Arrays.asList(numbers)));
+      }
+    }
+    return visitors;
+  }
+
+  private void saveVisitorHours(Map<VisitorHours.Key, RoaringBitmap> hours) throws SQLException {
+    try (PreparedStatement save = writer.prepareStatement(Schema.SAVE_VISITOR_HOUR)) {
+      for (Map.Entry<VisitorHours.Key, RoaringBitmap> hour : hours.entrySet()) {
+        save.setString(1, hour.getKey().site());
+        save.setLong(2, hour.getKey().hour());
+        save.setBytes(3, VisitorHours.serialize(hour.getValue()));
+        save.addBatch();
+      }
+      save.executeBatch();
     }
   }
 
@@ -138,14 +192,11 @@ public final class DuckDbStore implements EventStore, ReportStore, AutoCloseable
         appender.append(e.type().wireName());
         appender.append(e.ts());
         appender.append(e.vid());
-        appendNullable(appender, url);
         appendNullable(appender, e.path());
-        appendNullable(appender, e.ref());
         appendNullable(appender, Urls.host(e.ref()));
         appendNullable(appender, Urls.queryParameter(url, "utm_source"));
         appendNullable(appender, Urls.queryParameter(url, "utm_medium"));
         appendNullable(appender, Urls.queryParameter(url, "utm_campaign"));
-        appendNullable(appender, e.ua());
         appender.append(e.platform().wireName());
         appendNullable(appender, e.name());
         appendNullable(appender, e.props());
@@ -153,7 +204,6 @@ public final class DuckDbStore implements EventStore, ReportStore, AutoCloseable
         appendNullable(appender, e.device());
         appendNullable(appender, e.browser());
         appendNullable(appender, e.os());
-        appendNullable(appender, e.ip());
         appender.endRow();
       }
     }

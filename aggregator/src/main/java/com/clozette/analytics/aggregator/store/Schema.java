@@ -2,34 +2,72 @@ package com.clozette.analytics.aggregator.store;
 
 import java.util.List;
 
-/** The DuckDB tables and the statements that keep them. Times are epoch milliseconds (BIGINT). */
+/**
+ * The DuckDB tables. Times are epoch milliseconds (BIGINT); {@code hour} is epoch hours (ts / 3.6e6).
+ *
+ * <p>Three layers: the detail ({@code events}, and {@code sessions} materialised from them), hourly
+ * rollups kept exactly in step with the detail in the same transaction, and per-hour visitor sets
+ * (RoaringBitmaps of dictionary-encoded visitor ids) for exact unique visitors over any union of
+ * hours. A report over [from, to) reads the rollups for the whole hours inside it and the detail for
+ * the partial hours at its edges, so its cost does not grow with the number of events in range.
+ */
 final class Schema {
   private Schema() {}
 
-  private static final String EVENT_COLUMNS = """
+  /** Columns a batch is staged with; events adds the visitor number and the batch that stored it. */
+  static final String STAGED_COLUMNS = """
       site VARCHAR NOT NULL, id VARCHAR NOT NULL, type VARCHAR NOT NULL, ts BIGINT NOT NULL, vid VARCHAR NOT NULL,
-      url VARCHAR, path VARCHAR, ref VARCHAR, ref_host VARCHAR, utm_source VARCHAR, utm_medium VARCHAR, utm_campaign VARCHAR,
-      ua VARCHAR, platform VARCHAR NOT NULL, name VARCHAR, props VARCHAR,
-      bot BOOLEAN NOT NULL, device VARCHAR, browser VARCHAR, os VARCHAR, ip VARCHAR""";
+      path VARCHAR, ref_host VARCHAR, utm_source VARCHAR, utm_medium VARCHAR, utm_campaign VARCHAR,
+      platform VARCHAR NOT NULL, name VARCHAR, props VARCHAR, bot BOOLEAN NOT NULL, device VARCHAR, browser VARCHAR, os VARCHAR""";
 
   static final List<String> DDL = List.of(
-      "CREATE TABLE IF NOT EXISTS events (" + EVENT_COLUMNS + ", PRIMARY KEY (site, id))",
-      // A batch is appended here first, then moved into events without the copies already stored.
-      "CREATE TABLE IF NOT EXISTS staged (" + EVENT_COLUMNS + ")",
+      "CREATE TABLE IF NOT EXISTS events (" + STAGED_COLUMNS + ", vnum INTEGER NOT NULL, batch BIGINT NOT NULL, PRIMARY KEY (site, id))",
+      "CREATE TABLE IF NOT EXISTS staged (" + STAGED_COLUMNS + ")",
+      "CREATE SEQUENCE IF NOT EXISTS visitor_number_seq START 1",
+      "CREATE TABLE IF NOT EXISTS visitor_numbers (site VARCHAR NOT NULL, vid VARCHAR NOT NULL, num INTEGER NOT NULL, PRIMARY KEY (site, vid))",
       // One row per run of a visitor's counted events with no gap over the session gap. A run
       // without a pageview is kept (it still joins or splits runs when events arrive late) but is
-      // not a session: reports filter on pageviews > 0.
+      // not a session: reports and rollups count only runs with pageviews > 0.
       """
       CREATE TABLE IF NOT EXISTS sessions (
         site VARCHAR NOT NULL, vid VARCHAR NOT NULL, start_ts BIGINT NOT NULL, end_ts BIGINT NOT NULL,
         events INTEGER NOT NULL, pageviews INTEGER NOT NULL, entry_path VARCHAR, exit_path VARCHAR,
         platform VARCHAR, ref_host VARCHAR, utm_source VARCHAR, device VARCHAR, browser VARCHAR, os VARCHAR)""",
+      "CREATE TABLE IF NOT EXISTS page_hours (site VARCHAR NOT NULL, hour BIGINT NOT NULL, path VARCHAR NOT NULL, pageviews BIGINT NOT NULL, PRIMARY KEY (site, hour, path))",
+      "CREATE TABLE IF NOT EXISTS session_hours (site VARCHAR NOT NULL, hour BIGINT NOT NULL, sessions BIGINT NOT NULL, duration_ms BIGINT NOT NULL, bounces BIGINT NOT NULL, PRIMARY KEY (site, hour))",
+      "CREATE TABLE IF NOT EXISTS entry_hours (site VARCHAR NOT NULL, hour BIGINT NOT NULL, path VARCHAR NOT NULL, sessions BIGINT NOT NULL, PRIMARY KEY (site, hour, path))",
+      "CREATE TABLE IF NOT EXISTS exit_hours (site VARCHAR NOT NULL, hour BIGINT NOT NULL, path VARCHAR NOT NULL, sessions BIGINT NOT NULL, PRIMARY KEY (site, hour, path))",
+      "CREATE TABLE IF NOT EXISTS visitor_hours (site VARCHAR NOT NULL, hour BIGINT NOT NULL, visitors BLOB NOT NULL, PRIMARY KEY (site, hour))",
       "CREATE TABLE IF NOT EXISTS loader_position (log VARCHAR PRIMARY KEY, segment BIGINT NOT NULL, log_offset BIGINT NOT NULL)");
+
+  static final String NUMBER_NEW_VISITORS = """
+      INSERT INTO visitor_numbers
+      SELECT site, vid, nextval('visitor_number_seq') FROM (
+        SELECT DISTINCT s.site, s.vid FROM staged s
+        WHERE NOT EXISTS (SELECT 1 FROM visitor_numbers v WHERE v.site = s.site AND v.vid = s.vid))""";
 
   /** Moves the staged batch into events, one copy per (site, id), skipping those already stored. */
   static final String INSERT_NEW_FROM_STAGED = """
       INSERT OR IGNORE INTO events
-      SELECT DISTINCT ON (site, id) * FROM staged ORDER BY site, id, ts""";
+      SELECT DISTINCT ON (s.site, s.id) s.*, v.num, ? FROM staged s JOIN visitor_numbers v ON s.site = v.site AND s.vid = v.vid
+      ORDER BY s.site, s.id, s.ts""";
+
+  /** The events the current batch stored: {@code batch} grows, so zone maps skip all older rows. */
+  static final String FRESH_EVENTS = "CREATE OR REPLACE TEMP TABLE fresh_events AS SELECT * FROM events WHERE batch = ?";
+
+  static final String ADD_PAGEVIEWS = """
+      INSERT INTO page_hours
+      SELECT site, ts // 3600000, path, count(*) FROM fresh_events WHERE type = 'pageview' AND NOT bot GROUP BY ALL
+      ON CONFLICT DO UPDATE SET pageviews = pageviews + excluded.pageviews""";
+
+  static final String FRESH_VISITORS = """
+      SELECT site, ts // 3600000 AS hour, list(DISTINCT vnum) FROM fresh_events WHERE type = 'pageview' AND NOT bot GROUP BY ALL""";
+
+  static final String SAVE_VISITOR_HOUR = "INSERT OR REPLACE INTO visitor_hours VALUES (?, ?, ?)";
+
+  static final String LOAD_VISITOR_HOURS = "SELECT site, hour, visitors FROM visitor_hours";
+
+  static final String LAST_BATCH = "SELECT coalesce(max(batch), 0) FROM events";
 
   static final String SAVE_LOADER_POSITION =
       "INSERT OR REPLACE INTO loader_position VALUES ('events', ?, ?)";

@@ -4,13 +4,15 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
- * Keeps the sessions table equal to what sessionising all stored events from scratch would give,
- * touching only the visitors in the batch just stored and only around the times of its events.
+ * Keeps the sessions table, and the hourly session rollups, equal to what sessionising all stored
+ * events from scratch would give, touching only the visitors of the batch just stored and only
+ * around the times of its events.
  *
  * <p>Why this is exact: sessions of one visitor are separated by gaps of more than the session gap.
  * A new event at time t can only change runs that end at or after t - gap and start at or before
  * t + gap. Those runs are deleted and their whole span, widened to the new events, is rebuilt from
  * the stored events: any other run is more than a gap away from everything rebuilt, so it stands.
+ * The rollups get the rebuilt runs added and the deleted runs subtracted.
  */
 final class Sessionizer {
   private final long gap;
@@ -19,14 +21,14 @@ final class Sessionizer {
     this.gap = gapMillis;
   }
 
-  /** Runs inside the writer's transaction, after the staged batch was inserted into events. */
+  /** Runs inside the writer's transaction, after the batch's new events went into fresh_events. */
   void resessionise(Statement sql) throws SQLException {
     sql.execute("""
         CREATE OR REPLACE TEMP TABLE touched AS
-        SELECT site, vid, min(ts) AS lo, max(ts) AS hi FROM staged WHERE NOT bot GROUP BY site, vid""");
+        SELECT site, vid, min(ts) AS lo, max(ts) AS hi FROM fresh_events WHERE NOT bot GROUP BY site, vid""");
     sql.execute("""
         CREATE OR REPLACE TEMP TABLE stale AS
-        SELECT s.site, s.vid, s.start_ts, s.end_ts FROM sessions s JOIN touched t ON s.site = t.site AND s.vid = t.vid
+        SELECT s.* FROM sessions s JOIN touched t ON s.site = t.site AND s.vid = t.vid
         WHERE s.end_ts >= t.lo - %d AND s.start_ts <= t.hi + %d""".formatted(gap, gap));
     sql.execute("""
         CREATE OR REPLACE TEMP TABLE span AS
@@ -37,7 +39,7 @@ final class Sessionizer {
         DELETE FROM sessions USING stale
         WHERE sessions.site = stale.site AND sessions.vid = stale.vid AND sessions.start_ts = stale.start_ts""");
     sql.execute("""
-        INSERT INTO sessions
+        CREATE OR REPLACE TEMP TABLE rebuilt AS
         WITH counted AS (
           SELECT e.site, e.vid, e.ts, e.id, e.type, e.path, e.platform, e.ref_host, e.utm_source, e.device, e.browser, e.os
           FROM events e JOIN span p ON e.site = p.site AND e.vid = p.vid AND e.ts BETWEEN p.lo AND p.hi
@@ -49,16 +51,34 @@ final class Sessionizer {
           SELECT *, sum(starts_run) OVER (PARTITION BY site, vid ORDER BY ts, id ROWS UNBOUNDED PRECEDING) AS run
           FROM marked
         )
-        SELECT site, vid, min(ts), max(ts), count(*)::INTEGER,
-          (count(*) FILTER (WHERE type = 'pageview'))::INTEGER,
-          first(path ORDER BY ts, id) FILTER (WHERE type = 'pageview'),
-          last(path ORDER BY ts, id) FILTER (WHERE type = 'pageview'),
-          first(platform ORDER BY ts, id) FILTER (WHERE type = 'pageview'),
-          first(ref_host ORDER BY ts, id) FILTER (WHERE type = 'pageview'),
-          first(utm_source ORDER BY ts, id) FILTER (WHERE type = 'pageview'),
-          first(device ORDER BY ts, id) FILTER (WHERE type = 'pageview'),
-          first(browser ORDER BY ts, id) FILTER (WHERE type = 'pageview'),
-          first(os ORDER BY ts, id) FILTER (WHERE type = 'pageview')
+        SELECT site, vid, min(ts) AS start_ts, max(ts) AS end_ts, count(*)::INTEGER AS events,
+          (count(*) FILTER (WHERE type = 'pageview'))::INTEGER AS pageviews,
+          first(path ORDER BY ts, id) FILTER (WHERE type = 'pageview') AS entry_path,
+          last(path ORDER BY ts, id) FILTER (WHERE type = 'pageview') AS exit_path,
+          first(platform ORDER BY ts, id) FILTER (WHERE type = 'pageview') AS platform,
+          first(ref_host ORDER BY ts, id) FILTER (WHERE type = 'pageview') AS ref_host,
+          first(utm_source ORDER BY ts, id) FILTER (WHERE type = 'pageview') AS utm_source,
+          first(device ORDER BY ts, id) FILTER (WHERE type = 'pageview') AS device,
+          first(browser ORDER BY ts, id) FILTER (WHERE type = 'pageview') AS browser,
+          first(os ORDER BY ts, id) FILTER (WHERE type = 'pageview') AS os
         FROM numbered GROUP BY site, vid, run""".formatted(gap));
+    sql.execute("INSERT INTO sessions SELECT * FROM rebuilt");
+    sql.execute("""
+        CREATE OR REPLACE TEMP TABLE session_changes AS
+        SELECT 1 AS sign, * FROM rebuilt WHERE pageviews > 0
+        UNION ALL
+        SELECT -1 AS sign, * FROM stale WHERE pageviews > 0""");
+    sql.execute("""
+        INSERT INTO session_hours
+        SELECT site, start_ts // 3600000, sum(sign), sum(sign * (end_ts - start_ts)), coalesce(sum(sign) FILTER (WHERE pageviews = 1), 0)
+        FROM session_changes GROUP BY ALL
+        ON CONFLICT DO UPDATE SET sessions = sessions + excluded.sessions, duration_ms = duration_ms + excluded.duration_ms,
+          bounces = bounces + excluded.bounces""");
+    for (String end : new String[] {"entry", "exit"}) {
+      sql.execute("""
+          INSERT INTO %1$s_hours
+          SELECT site, start_ts // 3600000, %1$s_path, sum(sign) FROM session_changes GROUP BY ALL HAVING sum(sign) <> 0
+          ON CONFLICT DO UPDATE SET sessions = sessions + excluded.sessions""".formatted(end));
+    }
   }
 }
