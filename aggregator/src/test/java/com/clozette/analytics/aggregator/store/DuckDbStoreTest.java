@@ -1,0 +1,147 @@
+package com.clozette.analytics.aggregator.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.clozette.analytics.aggregator.report.Report;
+import com.clozette.analytics.aggregator.report.ReportQuery;
+import com.clozette.analytics.event.Event;
+import com.clozette.analytics.event.EventType;
+import com.clozette.analytics.event.Platform;
+import com.clozette.analytics.log.LogPosition;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The store against the rules written out naively: random traffic stored in random order and
+ * batches must report exactly what sessionising everything from scratch reports, for ranges that
+ * cut hours at random places (rollups plus edges) and for ranges inside one hour (edges only).
+ */
+class DuckDbStoreTest {
+  private static final String SITE = "clozette-id";
+  private static final long GAP = 1_800_000;
+  private static final long T0 = Instant.parse("2026-11-02T00:00:00Z").toEpochMilli();
+
+  @TempDir Path dir;
+  private Vertx vertx;
+  private DuckDbStore store;
+
+  @BeforeEach
+  void open() {
+    vertx = Vertx.vertx();
+    store = DuckDbStore.open(vertx, dir.resolve("store.duckdb"), 2, GAP);
+  }
+
+  @AfterEach
+  void close() {
+    store.close();
+    vertx.close().await();
+  }
+
+  @ParameterizedTest(name = "seed {0}")
+  @ValueSource(longs = {1, 2, 3})
+  void randomTrafficInRandomOrderAndBatchesReportsWhatTheRulesSay(long seed) {
+    Random random = new Random(seed);
+    List<Event> events = randomTraffic(random, 2500);
+    List<Event> arrival = new ArrayList<>(events);
+    arrival.addAll(events.subList(0, 200));
+    Collections.shuffle(arrival, random);
+    int stored = 0;
+    for (int start = 0; start < arrival.size(); ) {
+      int size = 1 + random.nextInt(400);
+      stored += store.insert(arrival.subList(start, Math.min(arrival.size(), start + size)), null).accepted();
+      start += size;
+    }
+    assertEquals(events.stream().map(Event::id).distinct().count(), stored);
+
+    for (int i = 0; i < 25; i++) {
+      long from = T0 + (long) (random.nextDouble() * 3 * 86_400_000L);
+      long length = i % 3 == 0 ? 1 + random.nextInt(3_000_000) : (long) (random.nextDouble() * 2 * 86_400_000L) + 1;
+      assertSameReport(events, new ReportQuery(SITE, Instant.ofEpochMilli(from), Instant.ofEpochMilli(from + length), 1 + random.nextInt(8)));
+    }
+    assertSameReport(events, new ReportQuery(SITE, Instant.ofEpochMilli(T0), Instant.ofEpochMilli(T0 + 4 * 86_400_000L), 10));
+  }
+
+  @Test
+  void lateEventJoinsTwoSessionsIntoOne() {
+    store.insert(List.of(view("a", T0, "/one"), view("b", T0 + 40 * 60_000, "/two")), null);
+    ReportQuery day = new ReportQuery(SITE, Instant.ofEpochMilli(T0), Instant.ofEpochMilli(T0 + 86_400_000L), 10);
+    assertEquals(2, store.report(day).await().sessions());
+
+    store.insert(List.of(ping("c", T0 + 20 * 60_000)), null);
+    Report joined = store.report(day).await();
+    assertEquals(1, joined.sessions());
+    assertEquals(40 * 60.0, joined.avgSessionSeconds());
+    assertEquals("/one", joined.entryPages().get(0).path());
+    assertEquals("/two", joined.exitPages().get(0).path());
+    assertEquals(0.0, joined.bounceRate());
+  }
+
+  @Test
+  void gapOfExactlyThirtyMinutesStaysInTheSession() {
+    store.insert(List.of(view("a", T0, "/"), view("b", T0 + GAP, "/x"), view("c", T0 + 2 * GAP + 1, "/y")), null);
+    Report report = store.report(new ReportQuery(SITE, Instant.ofEpochMilli(T0), Instant.ofEpochMilli(T0 + 86_400_000L), 10)).await();
+    assertEquals(2, report.sessions());
+  }
+
+  @Test
+  void sessionBelongsToTheRangeOfItsFirstEventAndKeepsItsLength() {
+    store.insert(List.of(view("a", T0 + 3_600_000 - 60_000, "/"), view("b", T0 + 3_600_000 + 60_000, "/x")), null);
+    Report firstHour = store.report(new ReportQuery(SITE, Instant.ofEpochMilli(T0), Instant.ofEpochMilli(T0 + 3_600_000), 10)).await();
+    Report secondHour = store.report(new ReportQuery(SITE, Instant.ofEpochMilli(T0 + 3_600_000), Instant.ofEpochMilli(T0 + 7_200_000), 10)).await();
+    assertEquals(1, firstHour.sessions());
+    assertEquals(120.0, firstHour.avgSessionSeconds());
+    assertEquals(1, firstHour.pageviews());
+    assertEquals(0, secondHour.sessions());
+    assertEquals(1, secondHour.pageviews());
+  }
+
+  @Test
+  void loaderPositionIsStoredWithTheBatch() {
+    assertEquals(java.util.Optional.empty(), store.loadedPosition());
+    store.insert(List.of(view("a", T0, "/")), new LogPosition(3, 1234));
+    assertEquals(new LogPosition(3, 1234), store.loadedPosition().orElseThrow());
+  }
+
+  private void assertSameReport(List<Event> events, ReportQuery query) {
+    assertEquals(ReferenceReport.report(events, query, GAP), store.report(query).await(), query.toString());
+  }
+
+  private static List<Event> randomTraffic(Random random, int count) {
+    List<Event> events = new ArrayList<>();
+    String[] paths = {"/", "/looks/1", "/shop/", "/shop", "/blog/2", "/trending"};
+    for (int i = 0; i < count; i++) {
+      String vid = "v" + random.nextInt(40);
+      long ts = T0 + (long) (random.nextDouble() * 3 * 86_400_000L);
+      if (random.nextInt(10) == 0) {
+        ts = ts - ts % GAP;
+      }
+      int kind = random.nextInt(10);
+      EventType type = kind < 7 ? EventType.PAGEVIEW : kind < 9 ? EventType.PING : EventType.EVENT;
+      String url = "https://www.clozette.co.id" + paths[random.nextInt(paths.length)];
+      boolean bot = random.nextInt(30) == 0;
+      String site = random.nextInt(20) == 0 ? "clozette-sg" : SITE;
+      events.add(new Event("e" + i, site, type, ts, vid, url, null, null, Platform.WEB, type == EventType.EVENT ? "add_to_closet" : null,
+          null, bot, null, null, null, null));
+    }
+    return events;
+  }
+
+  private static Event view(String id, long ts, String path) {
+    return new Event(id, SITE, EventType.PAGEVIEW, ts, "v1", "https://www.clozette.co.id" + path, null, null, Platform.WEB, null, null, false, null, null, null, null);
+  }
+
+  private static Event ping(String id, long ts) {
+    return new Event(id, SITE, EventType.PING, ts, "v1", null, null, null, Platform.WEB, null, null, false, null, null, null, null);
+  }
+}
