@@ -4,7 +4,10 @@ import com.clozette.analytics.aggregator.auth.Principal;
 import com.clozette.analytics.aggregator.auth.Role;
 import com.clozette.analytics.aggregator.auth.TokenAuthenticator;
 import com.clozette.analytics.aggregator.importer.Importer;
+import com.clozette.analytics.aggregator.http.Sites;
 import com.clozette.analytics.aggregator.load.EventLoader;
+import com.clozette.analytics.aggregator.report.CachingReportStore;
+import com.clozette.analytics.aggregator.report.ReportStore;
 import com.clozette.analytics.aggregator.store.DuckDbStore;
 import com.clozette.analytics.enrich.UserAgentClassifier;
 import com.clozette.analytics.event.EventParser;
@@ -24,6 +27,9 @@ import io.vertx.ext.web.Router;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.time.ZoneId;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.HexFormat;
 import java.util.List;
 import org.slf4j.Logger;
@@ -38,20 +44,24 @@ public final class AnalyticsServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AnalyticsServer.class);
   private static final int LOADER_MAX_BATCH = 50_000;
   private static final int USER_AGENT_CACHE = 20_000;
+  private static final int REPORT_CACHE_ENTRIES = 10_000;
 
   private final Vertx vertx;
   private final EventLog log;
   private final DuckDbStore store;
   private final EventLoader loader;
   private final HttpServer http;
+  private final Router router;
   private final PrometheusMeterRegistry metrics;
 
-  private AnalyticsServer(Vertx vertx, EventLog log, DuckDbStore store, EventLoader loader, HttpServer http, PrometheusMeterRegistry metrics) {
+  private AnalyticsServer(Vertx vertx, EventLog log, DuckDbStore store, EventLoader loader, HttpServer http, Router router,
+      PrometheusMeterRegistry metrics) {
     this.vertx = vertx;
     this.log = log;
     this.store = store;
     this.loader = loader;
     this.http = http;
+    this.router = router;
     this.metrics = metrics;
   }
 
@@ -66,7 +76,7 @@ public final class AnalyticsServer implements AutoCloseable {
           return vertx.createHttpServer(httpOptions())
               .requestHandler(router)
               .listen(config.port(), config.host())
-              .map(http -> new AnalyticsServer(vertx, storage.log(), storage.store(), storage.loader(), http, metrics));
+              .map(http -> new AnalyticsServer(vertx, storage.log(), storage.store(), storage.loader(), http, router, metrics));
         })
         .onSuccess(server -> LOG.info("Clozette Analytics listening on {}:{} (native transport: {})",
             config.host(), server.port(), vertx.isNativeTransportEnabled()))
@@ -74,8 +84,8 @@ public final class AnalyticsServer implements AutoCloseable {
   }
 
   /** What the HTTP routes need from storage, opened before the server listens. */
-  record Storage(EventLog log, DuckDbStore store, EventLoader loader, Importer importer, EventParser parser,
-      UserAgentClassifier userAgents, TokenAuthenticator authenticator) {}
+  record Storage(EventLog log, DuckDbStore store, ReportStore reports, Sites sites, EventLoader loader, Importer importer,
+      EventParser parser, UserAgentClassifier userAgents, TokenAuthenticator authenticator) {}
 
   private static Storage openStorage(Vertx vertx, AnalyticsConfig config, PrometheusMeterRegistry metrics) {
     AnalyticsConfig.Log logConfig = config.log();
@@ -88,11 +98,15 @@ public final class AnalyticsServer implements AutoCloseable {
       throw new UncheckedIOException("cannot open the event log under " + config.dataDir(), e);
     }
     DuckDbStore store = DuckDbStore.open(vertx, config.dataDir().resolve("analytics.duckdb"), 2, config.sessionGap().toMillis());
+    CachingReportStore reports = new CachingReportStore(store, REPORT_CACHE_ENTRIES, metrics);
+    store.addChangeListener(reports::onChange);
+    Map<String, ZoneId> zones = new LinkedHashMap<>();
+    config.sites().forEach(site -> zones.put(site.id(), site.timeZone()));
     EventLoader loader = new EventLoader(log, logConfig.segmentBytes(), store, LOADER_MAX_BATCH, metrics).start();
     UserAgentClassifier userAgents = new UserAgentClassifier(USER_AGENT_CACHE);
     EventParser parser = new EventParser(new ObjectMapper(), config.siteIds());
     Importer importer = new Importer(parser, userAgents, store, metrics);
-    return new Storage(log, store, loader, importer, parser, userAgents, authenticator(config));
+    return new Storage(log, store, reports, new Sites(zones), loader, importer, parser, userAgents, authenticator(config));
   }
 
   private static TokenAuthenticator authenticator(AnalyticsConfig config) {
@@ -121,6 +135,11 @@ public final class AnalyticsServer implements AutoCloseable {
 
   public Vertx vertx() {
     return vertx;
+  }
+
+  /** The routing table, for the test that keeps the OpenAPI description in step with it. */
+  public Router router() {
+    return router;
   }
 
   public EventLoader loader() {

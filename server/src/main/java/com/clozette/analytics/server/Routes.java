@@ -4,7 +4,9 @@ import com.clozette.analytics.aggregator.auth.AuthHandler;
 import com.clozette.analytics.aggregator.auth.Role;
 import com.clozette.analytics.aggregator.http.ApiErrorHandler;
 import com.clozette.analytics.aggregator.importer.ImportHandler;
-import com.clozette.analytics.aggregator.report.ReportHandler;
+import com.clozette.analytics.aggregator.export.ExportHandlers;
+import com.clozette.analytics.aggregator.http.ApiException;
+import com.clozette.analytics.aggregator.report.ReportHandlers;
 import com.clozette.analytics.server.config.AnalyticsConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -28,7 +30,9 @@ final class Routes {
   Router build() {
     Router router = Router.router(vertx);
     AuthHandler staff = new AuthHandler(storage.authenticator(), Set.of(Role.STAFF), metrics);
-    ApiErrorHandler apiErrors = new ApiErrorHandler(metrics);
+    AuthHandler staffOrPartner = new AuthHandler(storage.authenticator(), Set.of(Role.STAFF, Role.PARTNER), metrics);
+    ReportHandlers reports = new ReportHandlers(storage.reports(), storage.sites(), metrics);
+    ExportHandlers exports = new ExportHandlers(storage.reports(), storage.sites(), metrics);
 
     router.route().handler(new RequestMetricsHandler(metrics));
 
@@ -38,12 +42,24 @@ final class Routes {
         .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
         .end(metrics.scrape()));
 
-    // Staff API
-    router.get("/api/v1/report").handler(staff).handler(new ReportHandler(storage.store(), metrics)).failureHandler(apiErrors);
-    router.post("/api/v1/import").handler(staff).handler(new ImportHandler(vertx, storage.importer())).failureHandler(apiErrors);
+    // API description (public: it holds no data)
+    router.get("/api/v1/openapi.yaml").handler(new OpenApiHandler());
 
-    router.route("/api/*").handler(ctx -> ctx.fail(new com.clozette.analytics.aggregator.http.ApiException(404, "not_found", "no such endpoint")))
-        .failureHandler(apiErrors);
+    // Staff API
+    router.get("/api/v1/sites").handler(staffOrPartner).handler(reports::sites);
+    router.get("/api/v1/report").handler(staff).handler(reports::report);
+    router.get("/api/v1/timeseries").handler(staff).handler(reports::timeSeries);
+    router.get("/api/v1/breakdown").handler(staff).handler(reports::breakdown);
+    router.get("/api/v1/visitors").handler(staff).handler(reports::visitors);
+    router.get("/api/v1/realtime").handler(staff).handler(reports::realtime);
+    router.post("/api/v1/import").handler(staff).handler(new ImportHandler(vertx, storage.importer()));
+
+    // Partner (and staff) exports: aggregates only
+    router.get("/api/v1/export").handler(staffOrPartner).handler(exports::days);
+    router.get("/api/v1/export/pages").handler(staffOrPartner).handler(exports::pages);
+
+    router.route("/api/*").handler(ctx -> ctx.fail(new ApiException(404, "not_found", "no such endpoint")));
+    router.route("/api/*").failureHandler(new ApiErrorHandler(metrics));
     return router;
   }
 }

@@ -16,13 +16,38 @@ public final class Params {
     return value;
   }
 
-  public static Instant instant(RoutingContext ctx, String name) {
+  /**
+   * An instant ({@code 2026-11-02T00:00:00Z}) or a date ({@code 2026-11-02}), the date being the
+   * start of that day in the given zone: so from=2026-11-02&to=2026-11-03 is one local day.
+   */
+  public static Instant instantOrDate(RoutingContext ctx, String name, java.time.ZoneId zone) {
     String value = required(ctx, name);
+    if (value.length() == 10) {
+      try {
+        return java.time.LocalDate.parse(value).atStartOfDay(zone).toInstant();
+      } catch (DateTimeParseException e) {
+        throw ApiException.badRequest("invalid_parameter", name + " must be a date such as 2026-11-02 or an instant such as 2026-11-02T00:00:00Z, not '" + abbreviate(value) + "'");
+      }
+    }
     try {
       return Instant.parse(value);
     } catch (DateTimeParseException e) {
-      throw ApiException.badRequest("invalid_parameter", name + " must be an ISO-8601 instant such as 2026-11-02T00:00:00Z, not '" + abbreviate(value) + "'");
+      throw ApiException.badRequest("invalid_parameter", name + " must be a date such as 2026-11-02 or an instant such as 2026-11-02T00:00:00Z, not '" + abbreviate(value) + "'");
     }
+  }
+
+  /** site, from and to of a request, checked: from before to. */
+  public record Range(String site, Instant from, Instant to, java.time.ZoneId zone) {}
+
+  public static Range range(RoutingContext ctx, Sites sites) {
+    String site = required(ctx, "site");
+    java.time.ZoneId zone = sites.zoneOf(site);
+    Instant from = instantOrDate(ctx, "from", zone);
+    Instant to = instantOrDate(ctx, "to", zone);
+    if (!from.isBefore(to)) {
+      throw ApiException.badRequest("invalid_range", "from must be before to");
+    }
+    return new Range(site, from, to, zone);
   }
 
   public static int integer(RoutingContext ctx, String name, int defaultValue, int min, int max) {

@@ -1,11 +1,25 @@
 package com.clozette.analytics.aggregator.report;
 
 import io.vertx.core.Future;
+import java.util.List;
 
 /**
  * The read side of the store, and the seam between one machine and many: DuckDB answers it on the
- * embedded default, Druid at scale. The HTTP API, auth and caching above it are the same for both.
+ * embedded default, Druid at scale. The HTTP API, auth, caching and exports above it are the same
+ * code for both.
  */
 public interface ReportStore {
   Future<Report> report(ReportQuery query);
+
+  Future<Results.TimeSeries> timeSeries(Queries.Series query);
+
+  Future<Results.Breakdown> breakdown(Queries.Breakdown query);
+
+  Future<Results.VisitorSummary> visitors(Queries.Visitors query);
+
+  /** Visitors with any counted event, and pageviews, in the window up to now. Never cached. */
+  Future<Results.Realtime> realtime(String site, java.time.Duration window);
+
+  /** Entry and exit page rows per day for the partner export, small cells folded into (other). */
+  Future<List<Results.PageRow>> pageExport(Queries.PageExport query);
 }

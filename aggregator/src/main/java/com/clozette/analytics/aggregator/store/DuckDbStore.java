@@ -1,8 +1,11 @@
 package com.clozette.analytics.aggregator.store;
 
+import com.clozette.analytics.aggregator.report.DataChange;
+import com.clozette.analytics.aggregator.report.Queries;
 import com.clozette.analytics.aggregator.report.Report;
 import com.clozette.analytics.aggregator.report.ReportQuery;
 import com.clozette.analytics.aggregator.report.ReportStore;
+import com.clozette.analytics.aggregator.report.Results;
 import com.clozette.analytics.event.Event;
 import com.clozette.analytics.event.Urls;
 import com.clozette.analytics.log.LogPosition;
@@ -25,6 +28,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.time.Duration;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 import org.roaringbitmap.RoaringBitmap;
@@ -41,6 +47,8 @@ public final class DuckDbStore implements EventStore, ReportStore, AutoCloseable
   private final Sessionizer sessionizer;
   private final VisitorHours visitorHours;
   private final ReportQueries reportQueries;
+  private final DetailQueries detailQueries = new DetailQueries();
+  private final List<Consumer<DataChange>> changeListeners = new CopyOnWriteArrayList<>();
   private long lastBatch;
 
   private DuckDbStore(DuckDBConnection writer, BlockingQueue<Connection> readers, WorkerExecutor reportWorkers, long sessionGapMillis) throws SQLException {
@@ -77,7 +85,10 @@ public final class DuckDbStore implements EventStore, ReportStore, AutoCloseable
       writer.setAutoCommit(false);
       BlockingQueue<Connection> readers = new ArrayBlockingQueue<>(readerCount);
       for (int i = 0; i < readerCount; i++) {
-        readers.add(writer.duplicate());
+        Connection reader = writer.duplicate();
+        // Each report must see everything committed before it: no transaction left open between reads.
+        reader.setAutoCommit(true);
+        readers.add(reader);
       }
       WorkerExecutor workers = vertx.createSharedWorkerExecutor("report-store", readerCount);
       return new DuckDbStore(writer, readers, workers, sessionGapMillis);
@@ -89,6 +100,7 @@ public final class DuckDbStore implements EventStore, ReportStore, AutoCloseable
   @Override
   public synchronized IngestResult insert(List<Event> events, LogPosition loadedUpTo) {
     Map<VisitorHours.Key, RoaringBitmap> visitorsAdded = Map.of();
+    List<DataChange> changes = new ArrayList<>();
     try {
       int inserted = 0;
       if (!events.isEmpty()) {
@@ -104,9 +116,15 @@ public final class DuckDbStore implements EventStore, ReportStore, AutoCloseable
           if (inserted > 0) {
             statement.execute(Schema.FRESH_EVENTS.replace("?", Long.toString(batch)));
             statement.execute(Schema.ADD_PAGEVIEWS);
+            statement.execute(Schema.UPDATE_FIRST_SEEN);
             visitorsAdded = visitorHours.withAdded(freshVisitors(statement));
             saveVisitorHours(visitorsAdded);
             sessionizer.resessionise(statement);
+            try (ResultSet spans = statement.executeQuery(Schema.CHANGED_SPANS)) {
+              while (spans.next()) {
+                changes.add(new DataChange(spans.getString(1), spans.getLong(2), spans.getLong(3)));
+              }
+            }
           }
         }
       }
@@ -119,6 +137,9 @@ public final class DuckDbStore implements EventStore, ReportStore, AutoCloseable
       }
       writer.commit();
       visitorHours.publish(visitorsAdded);
+      for (DataChange change : changes) {
+        changeListeners.forEach(listener -> listener.accept(change));
+      }
       return new IngestResult(inserted, events.size() - inserted);
     } catch (SQLException e) {
       rollbackQuietly();
@@ -162,8 +183,51 @@ public final class DuckDbStore implements EventStore, ReportStore, AutoCloseable
   }
 
   @Override
+  public void addChangeListener(Consumer<DataChange> listener) {
+    changeListeners.add(listener);
+  }
+
+  @Override
   public Future<Report> report(ReportQuery query) {
-    return reportWorkers.executeBlocking(() -> withReader(connection -> reportQueries.report(connection, query)), false);
+    return read(connection -> reportQueries.report(connection, query));
+  }
+
+  @Override
+  public Future<Results.TimeSeries> timeSeries(Queries.Series query) {
+    return read(connection -> reportQueries.timeSeries(connection, query));
+  }
+
+  @Override
+  public Future<Results.Breakdown> breakdown(Queries.Breakdown query) {
+    return read(connection -> detailQueries.breakdown(connection, query));
+  }
+
+  @Override
+  public Future<Results.VisitorSummary> visitors(Queries.Visitors query) {
+    long from = query.from().toEpochMilli();
+    long to = query.to().toEpochMilli();
+    return read(connection -> {
+      Totals totals = reportQueries.totals(connection, query.site(), from, to);
+      long visitors = totals.visitorCount();
+      long newVisitors = detailQueries.newVisitors(connection, query.site(), from, to);
+      return new Results.VisitorSummary(query.site(), query.from().toString(), query.to().toString(), visitors, newVisitors,
+          visitors - newVisitors, totals.sessions, visitors == 0 ? 0.0 : Report.round6((double) totals.sessions / visitors));
+    });
+  }
+
+  @Override
+  public Future<Results.Realtime> realtime(String site, Duration window) {
+    long now = System.currentTimeMillis();
+    return read(connection -> detailQueries.realtime(connection, site, now, window.toMillis()));
+  }
+
+  @Override
+  public Future<List<Results.PageRow>> pageExport(Queries.PageExport query) {
+    return read(connection -> detailQueries.pageExport(connection, query));
+  }
+
+  private <T> Future<T> read(SqlFunction<T> work) {
+    return reportWorkers.executeBlocking(() -> withReader(work), false);
   }
 
   /** Runs blocking read-only work on a pooled reader connection. */

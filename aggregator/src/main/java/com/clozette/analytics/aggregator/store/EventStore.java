@@ -17,6 +17,9 @@ public interface EventStore {
    */
   IngestResult insert(List<Event> events, LogPosition loadedUpTo);
 
+  /** Called after each commit that changed stored data, with the changed time span per site. */
+  void addChangeListener(java.util.function.Consumer<com.clozette.analytics.aggregator.report.DataChange> listener);
+
   /** The event-log position up to which events are stored, if the loader ever stored any. */
   Optional<LogPosition> loadedPosition();
 }

@@ -7,6 +7,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import com.clozette.analytics.aggregator.report.Queries;
+import com.clozette.analytics.aggregator.report.Results;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -23,21 +26,19 @@ final class ReportQueries {
   /** Rows in the detail tables that fall in either edge range. */
   private static final String IN_EDGES = "((%1$s >= ? AND %1$s < ?) OR (%1$s >= ? AND %1$s < ?))";
 
-  private static final String PAGEVIEWS = """
-      SELECT (SELECT coalesce(sum(pageviews), 0) FROM page_hours WHERE site = ? AND hour >= ? AND hour < ?)
-           + (SELECT count(*) FROM events WHERE site = ? AND type = 'pageview' AND NOT bot AND %s)"""
+  private static final String EDGE_EVENTS = """
+      SELECT count(*), list(DISTINCT vnum) FROM events WHERE site = ? AND type = 'pageview' AND NOT bot AND %s"""
       .formatted(IN_EDGES.formatted("ts"));
 
-  private static final String EDGE_VISITORS = """
-      SELECT DISTINCT vnum FROM events WHERE site = ? AND type = 'pageview' AND NOT bot AND %s"""
-      .formatted(IN_EDGES.formatted("ts"));
+  private static final String EDGE_SESSIONS = """
+      SELECT count(*), coalesce(sum(end_ts - start_ts), 0), count(*) FILTER (WHERE pageviews = 1) FROM sessions
+      WHERE site = ? AND pageviews > 0 AND %s""".formatted(IN_EDGES.formatted("start_ts"));
 
-  private static final String SESSION_TOTALS = """
-      SELECT sum(sessions), sum(duration_ms), sum(bounces) FROM (
-        SELECT sessions, duration_ms, bounces FROM session_hours WHERE site = ? AND hour >= ? AND hour < ?
-        UNION ALL
-        SELECT count(*), coalesce(sum(end_ts - start_ts), 0), count(*) FILTER (WHERE pageviews = 1) FROM sessions
-        WHERE site = ? AND pageviews > 0 AND %s)""".formatted(IN_EDGES.formatted("start_ts"));
+  private static final String HOURLY_PAGEVIEWS = """
+      SELECT hour, sum(pageviews) FROM page_hours WHERE site = ? AND hour >= ? AND hour < ? GROUP BY hour""";
+
+  private static final String HOURLY_SESSIONS = """
+      SELECT hour, sessions, duration_ms, bounces FROM session_hours WHERE site = ? AND hour >= ? AND hour < ?""";
 
   private static final String TOP_PAGES = """
       SELECT path, sum(n) AS n FROM (
@@ -70,54 +71,128 @@ final class ReportQueries {
       }
       return new Split(firstWhole, endWhole, from, firstWhole * HOUR, endWhole * HOUR, to);
     }
+
+    boolean edgesEmpty() {
+      return edge1From >= edge1To && edge2From >= edge2To;
+    }
   }
 
   Report report(Connection connection, ReportQuery query) throws SQLException {
     Split split = Split.of(query.from().toEpochMilli(), query.to().toEpochMilli());
     String site = query.site();
+    Totals totals = new Totals();
+    Hourly hourly = Hourly.load(connection, site, split.fromHour(), split.toHour());
+    hourly.addTo(totals, site, split.fromHour(), split.toHour(), visitorHours);
+    addEdges(connection, totals, site, split);
+    return new Report(
+        site, query.from().toString(), query.to().toString(), totals.pageviews, totals.visitorCount(), totals.sessions,
+        totals.avgSessionSeconds(), totals.avgTimePerVisitorSeconds(), totals.bounceRate(),
+        topPages(connection, "entry", site, split, query.top(), false),
+        topPages(connection, "exit", site, split, query.top(), true));
+  }
 
-    long pageviews;
-    try (PreparedStatement statement = connection.prepareStatement(PAGEVIEWS)) {
-      bind(statement, 1, site, split);
+  /** One bucket per interval in the site's zone, each computed like a report over its range. */
+  Results.TimeSeries timeSeries(Connection connection, Queries.Series query) throws SQLException {
+    long from = query.from().toEpochMilli();
+    long to = query.to().toEpochMilli();
+    Split whole = Split.of(from, to);
+    Hourly hourly = Hourly.load(connection, query.site(), Math.floorDiv(from, HOUR), Math.floorDiv(to + HOUR - 1, HOUR));
+    List<Results.Bucket> buckets = new ArrayList<>();
+    List<Instant> boundaries = query.interval().boundaries(query.from(), query.to(), query.zone());
+    for (int i = 0; i + 1 < boundaries.size(); i++) {
+      long start = Math.max(from, boundaries.get(i).toEpochMilli());
+      long end = Math.min(to, boundaries.get(i + 1).toEpochMilli());
+      Split split = Split.of(start, end);
+      Totals totals = new Totals();
+      hourly.addTo(totals, query.site(), split.fromHour(), split.toHour(), visitorHours);
+      if (!split.edgesEmpty()) {
+        addEdges(connection, totals, query.site(), split);
+      }
+      buckets.add(new Results.Bucket(Instant.ofEpochMilli(start).toString(), Instant.ofEpochMilli(end).toString(),
+          totals.pageviews, totals.visitorCount(), totals.sessions, totals.avgSessionSeconds(),
+          totals.avgTimePerVisitorSeconds(), totals.bounceRate()));
+    }
+    return new Results.TimeSeries(query.site(), query.from().toString(), query.to().toString(),
+        query.interval().wireName(), query.zone().getId(), buckets);
+  }
+
+  /** The visitor set and totals of the range: what the visitors summary builds on. */
+  Totals totals(Connection connection, String site, long from, long to) throws SQLException {
+    Split split = Split.of(from, to);
+    Totals totals = new Totals();
+    Hourly.load(connection, site, split.fromHour(), split.toHour()).addTo(totals, site, split.fromHour(), split.toHour(), visitorHours);
+    addEdges(connection, totals, site, split);
+    return totals;
+  }
+
+  private static void addEdges(Connection connection, Totals totals, String site, Split split) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(EDGE_EVENTS)) {
+      bindEdges(statement, 1, site, split);
       try (ResultSet row = statement.executeQuery()) {
         row.next();
-        pageviews = row.getLong(1);
-      }
-    }
-
-    List<Integer> edgeVisitors = new ArrayList<>();
-    try (PreparedStatement statement = connection.prepareStatement(EDGE_VISITORS)) {
-      bindEdges(statement, 1, site, split);
-      try (ResultSet rows = statement.executeQuery()) {
-        while (rows.next()) {
-          edgeVisitors.add(rows.getInt(1));
+        totals.pageviews += row.getLong(1);
+        java.sql.Array visitors = row.getArray(2);
+        if (visitors != null) {
+          for (Object visitor : (Object[]) visitors.getArray()) {
+            totals.visitors.add(((Number) visitor).intValue());
+          }
         }
       }
     }
-    long visitors = visitorHours.union(site, split.fromHour(), split.toHour(), edgeVisitors).getLongCardinality();
-
-    long sessions;
-    long totalMillis;
-    long bounces;
-    try (PreparedStatement statement = connection.prepareStatement(SESSION_TOTALS)) {
-      bind(statement, 1, site, split);
+    try (PreparedStatement statement = connection.prepareStatement(EDGE_SESSIONS)) {
+      bindEdges(statement, 1, site, split);
       try (ResultSet row = statement.executeQuery()) {
         row.next();
-        sessions = row.getLong(1);
-        totalMillis = row.getLong(2);
-        bounces = row.getLong(3);
+        totals.sessions += row.getLong(1);
+        totals.durationMillis += row.getLong(2);
+        totals.bounces += row.getLong(3);
       }
     }
+  }
 
-    List<PageCount> entryPages = topPages(connection, "entry", site, split, query.top(), false);
-    List<PageCount> exitPages = topPages(connection, "exit", site, split, query.top(), true);
-    double totalSeconds = totalMillis / 1000.0;
-    return new Report(
-        site, query.from().toString(), query.to().toString(), pageviews, visitors, sessions,
-        sessions == 0 ? 0.0 : Report.round6(totalSeconds / sessions),
-        visitors == 0 ? 0.0 : Report.round6(totalSeconds / visitors),
-        sessions == 0 ? 0.0 : Report.round6((double) bounces / sessions),
-        entryPages, exitPages);
+  /** The hourly rollups of a site over an hour range, loaded once and summed per bucket in memory. */
+  private record Hourly(Map<Long, Long> pageviews, Map<Long, long[]> sessions) {
+    static Hourly load(Connection connection, String site, long fromHour, long toHour) throws SQLException {
+      Map<Long, Long> pageviews = new HashMap<>();
+      Map<Long, long[]> sessions = new HashMap<>();
+      if (fromHour >= toHour) {
+        return new Hourly(pageviews, sessions);
+      }
+      try (PreparedStatement statement = connection.prepareStatement(HOURLY_PAGEVIEWS)) {
+        statement.setString(1, site);
+        statement.setLong(2, fromHour);
+        statement.setLong(3, toHour);
+        try (ResultSet rows = statement.executeQuery()) {
+          while (rows.next()) {
+            pageviews.put(rows.getLong(1), rows.getLong(2));
+          }
+        }
+      }
+      try (PreparedStatement statement = connection.prepareStatement(HOURLY_SESSIONS)) {
+        statement.setString(1, site);
+        statement.setLong(2, fromHour);
+        statement.setLong(3, toHour);
+        try (ResultSet rows = statement.executeQuery()) {
+          while (rows.next()) {
+            sessions.put(rows.getLong(1), new long[] {rows.getLong(2), rows.getLong(3), rows.getLong(4)});
+          }
+        }
+      }
+      return new Hourly(pageviews, sessions);
+    }
+
+    void addTo(Totals totals, String site, long fromHour, long toHour, VisitorHours visitorHours) {
+      for (long hour = fromHour; hour < toHour; hour++) {
+        totals.pageviews += pageviews.getOrDefault(hour, 0L);
+        long[] session = sessions.get(hour);
+        if (session != null) {
+          totals.sessions += session[0];
+          totals.durationMillis += session[1];
+          totals.bounces += session[2];
+        }
+      }
+      visitorHours.addUnion(totals.visitors, site, fromHour, toHour);
+    }
   }
 
   private static List<PageCount> topPages(Connection connection, String end, String site, Split split, int top, boolean withExitRate)

@@ -24,7 +24,8 @@ final class Schema {
       "CREATE TABLE IF NOT EXISTS events (" + STAGED_COLUMNS + ", vnum INTEGER NOT NULL, batch BIGINT NOT NULL, PRIMARY KEY (site, id))",
       "CREATE TABLE IF NOT EXISTS staged (" + STAGED_COLUMNS + ")",
       "CREATE SEQUENCE IF NOT EXISTS visitor_number_seq START 1",
-      "CREATE TABLE IF NOT EXISTS visitor_numbers (site VARCHAR NOT NULL, vid VARCHAR NOT NULL, num INTEGER NOT NULL, PRIMARY KEY (site, vid))",
+      // first_seen: the visitor's first counted pageview ever, for new vs returning visitors.
+      "CREATE TABLE IF NOT EXISTS visitor_numbers (site VARCHAR NOT NULL, vid VARCHAR NOT NULL, num INTEGER NOT NULL, first_seen BIGINT, PRIMARY KEY (site, vid))",
       // One row per run of a visitor's counted events with no gap over the session gap. A run
       // without a pageview is kept (it still joins or splits runs when events arrive late) but is
       // not a session: reports and rollups count only runs with pageviews > 0.
@@ -42,7 +43,7 @@ final class Schema {
 
   static final String NUMBER_NEW_VISITORS = """
       INSERT INTO visitor_numbers
-      SELECT site, vid, nextval('visitor_number_seq') FROM (
+      SELECT site, vid, nextval('visitor_number_seq'), NULL FROM (
         SELECT DISTINCT s.site, s.vid FROM staged s
         WHERE NOT EXISTS (SELECT 1 FROM visitor_numbers v WHERE v.site = s.site AND v.vid = s.vid))""";
 
@@ -59,6 +60,19 @@ final class Schema {
       INSERT INTO page_hours
       SELECT site, ts // 3600000, path, count(*) FROM fresh_events WHERE type = 'pageview' AND NOT bot GROUP BY ALL
       ON CONFLICT DO UPDATE SET pageviews = pageviews + excluded.pageviews""";
+
+  static final String UPDATE_FIRST_SEEN = """
+      UPDATE visitor_numbers SET first_seen = f.first_view
+      FROM (SELECT site, vid, min(ts) AS first_view FROM fresh_events WHERE type = 'pageview' AND NOT bot GROUP BY ALL) f
+      WHERE visitor_numbers.site = f.site AND visitor_numbers.vid = f.vid
+        AND (visitor_numbers.first_seen IS NULL OR f.first_view < visitor_numbers.first_seen)""";
+
+  /** The span of event times a batch changed, per site: what cached reports overlapping it lose. */
+  static final String CHANGED_SPANS = """
+      SELECT site, min(lo), max(hi) FROM (
+        SELECT site, min(ts) AS lo, max(ts) AS hi FROM fresh_events GROUP BY site
+        UNION ALL SELECT site, lo, hi FROM span)
+      GROUP BY site""";
 
   static final String FRESH_VISITORS = """
       SELECT site, ts // 3600000 AS hour, list(DISTINCT vnum) FROM fresh_events WHERE type = 'pageview' AND NOT bot GROUP BY ALL""";

@@ -5,7 +5,6 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,19 +44,14 @@ final class VisitorHours {
     hours.putAll(committed);
   }
 
-  /** The union of the visitors of the given hours of a site, plus extra visitor numbers. */
-  RoaringBitmap union(String site, long fromHour, long toHour, Collection<Integer> extra) {
-    RoaringBitmap union = new RoaringBitmap();
+  /** Adds the visitors of the given hours of a site to {@code union}. */
+  void addUnion(RoaringBitmap union, String site, long fromHour, long toHour) {
     for (long hour = fromHour; hour < toHour; hour++) {
       RoaringBitmap visitors = hours.get(new Key(site, hour));
       if (visitors != null) {
         union.or(visitors);
       }
     }
-    for (int visitor : extra) {
-      union.add(visitor);
-    }
-    return union;
   }
 
   static byte[] serialize(RoaringBitmap bitmap) {

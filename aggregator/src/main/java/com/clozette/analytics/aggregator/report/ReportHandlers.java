@@ -1,0 +1,99 @@
+package com.clozette.analytics.aggregator.report;
+
+import com.clozette.analytics.aggregator.auth.AuthHandler;
+import com.clozette.analytics.aggregator.auth.Principal;
+import com.clozette.analytics.aggregator.http.ApiException;
+import com.clozette.analytics.aggregator.http.Params;
+import com.clozette.analytics.aggregator.http.Sites;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
+
+/** The staff report endpoints: each reads its parameters, checks the site, asks the store. */
+public final class ReportHandlers {
+  private static final Duration REALTIME_WINDOW = Duration.ofMinutes(5);
+  private static final int MAX_BUCKETS = 24 * 93;
+
+  private final ReportStore store;
+  private final Sites sites;
+  private final MeterRegistry metrics;
+
+  public ReportHandlers(ReportStore store, Sites sites, MeterRegistry metrics) {
+    this.store = store;
+    this.sites = sites;
+    this.metrics = metrics;
+  }
+
+  /** {@code GET /api/v1/report}: the RULES.md report. */
+  public void report(RoutingContext ctx) {
+    Params.Range range = checkedRange(ctx);
+    int top = Params.integer(ctx, "top", ReportQuery.DEFAULT_TOP, 1, ReportQuery.MAX_TOP);
+    answer(ctx, store.report(new ReportQuery(range.site(), range.from(), range.to(), top)));
+  }
+
+  /** {@code GET /api/v1/timeseries}: one bucket per hour, day, week or month in the site's zone. */
+  public void timeSeries(RoutingContext ctx) {
+    Params.Range range = checkedRange(ctx);
+    String name = ctx.request().getParam("interval", "day");
+    Interval interval = Interval.fromWireName(name);
+    if (interval == null) {
+      throw ApiException.badRequest("invalid_parameter", "interval must be hour, day, week or month");
+    }
+    if (interval.boundaries(range.from(), range.to(), range.zone()).size() > MAX_BUCKETS) {
+      throw ApiException.badRequest("too_many_buckets", "at most " + MAX_BUCKETS + " buckets: choose a longer interval or a shorter range");
+    }
+    answer(ctx, store.timeSeries(new Queries.Series(range.site(), range.from(), range.to(), interval, range.zone())));
+  }
+
+  /** {@code GET /api/v1/breakdown}: rows of one dimension, a page at a time. */
+  public void breakdown(RoutingContext ctx) {
+    Params.Range range = checkedRange(ctx);
+    Dimension by = Dimension.fromWireName(Params.required(ctx, "by"));
+    if (by == null) {
+      throw ApiException.badRequest("invalid_parameter", "by must be one of page, entry, exit, referrer, utm_source, platform, device, browser, os");
+    }
+    int limit = Params.integer(ctx, "limit", 10, 1, 1000);
+    int offset = Params.integer(ctx, "offset", 0, 0, 1_000_000);
+    answer(ctx, store.breakdown(new Queries.Breakdown(range.site(), range.from(), range.to(), by, limit, offset)));
+  }
+
+  /** {@code GET /api/v1/visitors}: new and returning visitors, sessions per visitor. */
+  public void visitors(RoutingContext ctx) {
+    Params.Range range = checkedRange(ctx);
+    answer(ctx, store.visitors(new Queries.Visitors(range.site(), range.from(), range.to())));
+  }
+
+  /** {@code GET /api/v1/realtime}: the last five minutes, never cached. */
+  public void realtime(RoutingContext ctx) {
+    String site = Params.required(ctx, "site");
+    AuthHandler.requireSite(ctx, site, metrics);
+    answer(ctx, store.realtime(site, REALTIME_WINDOW));
+  }
+
+  /** {@code GET /api/v1/sites}: the sites this token may read, with their time zones. */
+  public void sites(RoutingContext ctx) {
+    Principal principal = ctx.get(AuthHandler.PRINCIPAL);
+    JsonArray list = new JsonArray();
+    sites.zones().forEach((site, zone) -> {
+      if (principal.maySee(site)) {
+        list.add(new JsonObject().put("id", site).put("timeZone", zone.getId()));
+      }
+    });
+    ctx.response().putHeader("Content-Type", "application/json").end(new JsonObject().put("sites", list).encode());
+  }
+
+  private Params.Range checkedRange(RoutingContext ctx) {
+    Params.Range range = Params.range(ctx, sites);
+    AuthHandler.requireSite(ctx, range.site(), metrics);
+    return range;
+  }
+
+  private static <T> void answer(RoutingContext ctx, Future<T> result) {
+    result.onSuccess(body -> ctx.response().putHeader("Content-Type", "application/json").end(Json.encode(body)))
+        .onFailure(ctx::fail);
+  }
+}

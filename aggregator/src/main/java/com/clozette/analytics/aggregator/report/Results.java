@@ -1,0 +1,36 @@
+package com.clozette.analytics.aggregator.report;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+
+/** What the report store answers besides the RULES.md report. */
+public final class Results {
+  private Results() {}
+
+  /** One bucket of a time series, computed by the same rules as a report over [start, end). */
+  public record Bucket(String start, String end, long pageviews, long visitors, long sessions,
+      double avgSessionSeconds, double avgTimePerVisitorSeconds, double bounceRate) {}
+
+  public record TimeSeries(String site, String from, String to, String interval, String timeZone, List<Bucket> buckets) {}
+
+  /** A breakdown row; counts that do not apply to the dimension are absent. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record BreakdownRow(String key, Long pageviews, Long visitors, Long sessions) {}
+
+  public record Breakdown(String site, String from, String to, String by, List<BreakdownRow> rows, long total) {}
+
+  /** The policy's "frequency of use": new visitors had their first pageview ever in the range. */
+  public record VisitorSummary(String site, String from, String to, long visitors, long newVisitors, long returningVisitors,
+      long sessions, double sessionsPerVisitor) {}
+
+  public record Realtime(String site, int windowSeconds, long visitors, long pageviews, String asOf) {}
+
+  /**
+   * One row of the partner's page export: a page of the day by {@code kind} (entry or exit of the
+   * sessions starting that day, with their count; or a viewed page, with its pageviews), or
+   * {@code (other)} for every page under the small-cell threshold or beyond the top rows, so a day's
+   * rows always add up to its exact totals.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record PageRow(String day, String kind, String path, Long pageviews, Long sessions, long visitors) {}
+}

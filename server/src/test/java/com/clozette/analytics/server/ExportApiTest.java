@@ -1,0 +1,146 @@
+package com.clozette.analytics.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.clozette.analytics.golden.GoldenData;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.StringReader;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The research partner's exports: golden numbers, aggregates only, small cells folded. */
+class ExportApiTest {
+  private static final String WEEK = "site=clozette-id&from=2026-11-02T00:00:00Z&to=2026-11-09T00:00:00Z";
+  @TempDir static Path dataDir;
+  private static TestSystem system;
+  private static JsonNode weekReport;
+
+  @BeforeAll
+  static void importGoldenSet() {
+    system = TestSystem.start(dataDir);
+    system.importNdjson(GoldenData.eventsNdjson());
+    weekReport = system.report(WEEK);
+  }
+
+  @AfterAll
+  static void stop() {
+    system.close();
+  }
+
+  @Test
+  void dailyCsvExportAddsUpToTheGoldenWeek() throws IOException {
+    List<CSVRecord> rows = csv(partner("/api/v1/export?" + WEEK + "&format=csv"));
+    long pageviews = 0;
+    long sessions = 0;
+    for (CSVRecord row : rows) {
+      assertEquals("1", row.get("format_version"));
+      assertEquals("clozette-id", row.get("site"));
+      pageviews += Long.parseLong(row.get("pageviews"));
+      sessions += Long.parseLong(row.get("sessions"));
+    }
+    GoldenData.Query week = GoldenData.queries().get(0);
+    assertEquals(week.expected().get("pageviews").asLong(), pageviews);
+    assertEquals(week.expected().get("sessions").asLong(), sessions);
+    assertEquals(8, rows.size(), "the UTC week spans 8 Jakarta dates");
+    assertEquals("2026-11-02", rows.get(0).get("date"));
+  }
+
+  @Test
+  void dailyExportOfWholeLocalDaysMatchesTheDailyReports() {
+    JsonNode export = TestSystem.json(partner("/api/v1/export?site=clozette-id&from=2026-11-03&to=2026-11-06&format=json").body());
+    assertEquals(1, export.get("formatVersion").asInt());
+    assertEquals(3, export.get("rows").size());
+    JsonNode day = export.get("rows").get(1);
+    assertEquals("2026-11-04", day.get("date").asText());
+    JsonNode report = system.report("site=clozette-id&from=2026-11-04&to=2026-11-05");
+    for (String[] field : new String[][] {{"pageviews", "pageviews"}, {"visitors", "visitors"}, {"sessions", "sessions"},
+        {"avg_session_seconds", "avgSessionSeconds"}, {"avg_time_per_visitor_seconds", "avgTimePerVisitorSeconds"}, {"bounce_rate", "bounceRate"}}) {
+      assertEquals(report.get(field[1]).asDouble(), day.get(field[0]).asDouble(), 1e-6, field[0]);
+    }
+  }
+
+  @Test
+  void noVisitorOrEventIdLeavesThroughAnExport() {
+    String daily = partner("/api/v1/export?" + WEEK).body() + partner("/api/v1/export?" + WEEK + "&format=json").body();
+    String pages = partner("/api/v1/export/pages?" + WEEK).body() + partner("/api/v1/export/pages?" + WEEK + "&format=json").body();
+    for (String line : GoldenData.eventLines().subList(0, 200)) {
+      JsonNode event;
+      try {
+        event = TestSystem.json(line);
+      } catch (RuntimeException malformed) {
+        continue;
+      }
+      for (String field : new String[] {"vid", "id", "ua"}) {
+        if (event.hasNonNull(field)) {
+          assertFalse(daily.contains(event.get(field).asText()) || pages.contains(event.get(field).asText()), field + " leaked");
+        }
+      }
+    }
+  }
+
+  @Test
+  void partnerPageExportFoldsSmallCellsIntoOtherAndKeepsTotalsExact() throws IOException {
+    List<CSVRecord> rows = csv(partner("/api/v1/export/pages?" + WEEK));
+    Map<String, Long> entriesPerDay = new HashMap<>();
+    boolean folded = false;
+    for (CSVRecord row : rows) {
+      assertEquals("5", row.get("k"));
+      if (row.get("path").equals("(other)")) {
+        folded = true;
+      } else {
+        assertTrue(Long.parseLong(row.get("visitors")) >= 5, "a page row with fewer than k visitors: " + row);
+      }
+      if (row.get("kind").equals("entry")) {
+        entriesPerDay.merge(row.get("date"), Long.parseLong(row.get("sessions")), Long::sum);
+      }
+    }
+    assertTrue(folded);
+    long sessions = entriesPerDay.values().stream().mapToLong(Long::longValue).sum();
+    assertEquals(weekReport.get("sessions").asLong(), sessions, "entry rows, (other) included, add up to every session");
+  }
+
+  @Test
+  void staffPageExportIsNotFolded() throws IOException {
+    HttpResponse<String> response = system.get("/api/v1/export/pages?" + WEEK + "&top=100", TestSystem.STAFF_TOKEN);
+    assertEquals(200, response.statusCode());
+    List<CSVRecord> rows = csv(response);
+    assertTrue(rows.stream().allMatch(row -> row.get("k").equals("1")));
+    assertTrue(rows.stream().anyMatch(row -> !row.get("path").equals("(other)") && Long.parseLong(row.get("visitors")) < 5));
+  }
+
+  @Test
+  void csvQuotesHostilePaths() throws IOException {
+    long ts = java.time.Instant.parse("2026-11-10T03:00:00Z").toEpochMilli();
+    StringBuilder events = new StringBuilder();
+    for (int i = 0; i < 6; i++) {
+      events.append("{\"id\":\"hostile-").append(i).append("\",\"site\":\"clozette-id\",\"type\":\"pageview\",\"ts\":").append(ts + i)
+          .append(",\"vid\":\"hv-").append(i).append("\",\"url\":\"https://www.clozette.co.id/a,\\\"b\\\"\\n=cmd\"}\n");
+    }
+    system.importNdjson(events.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    List<CSVRecord> rows = csv(partner("/api/v1/export/pages?site=clozette-id&from=2026-11-10&to=2026-11-11"));
+    assertTrue(rows.stream().anyMatch(row -> row.get("path").equals("/a,\"b\"\n=cmd")), rows.toString());
+  }
+
+  private static HttpResponse<String> partner(String pathAndQuery) {
+    HttpResponse<String> response = system.get(pathAndQuery, TestSystem.PARTNER_TOKEN);
+    assertEquals(200, response.statusCode(), response.body());
+    return response;
+  }
+
+  private static List<CSVRecord> csv(HttpResponse<String> response) throws IOException {
+    assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/csv"));
+    return CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get().parse(new StringReader(response.body())).getRecords();
+  }
+}
