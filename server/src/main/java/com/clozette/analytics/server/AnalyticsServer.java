@@ -23,6 +23,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -73,13 +74,13 @@ public final class AnalyticsServer implements AutoCloseable {
     return vertx.executeBlocking(() -> openStorage(vertx, config, metrics))
         .compose(storage -> {
           Router router = new Routes(vertx, config, metrics, storage).build();
-          return vertx.createHttpServer(httpOptions())
+          return vertx.createHttpServer(httpOptions(config.tls()))
               .requestHandler(router)
               .listen(config.port(), config.host())
               .map(http -> new AnalyticsServer(vertx, storage.log(), storage.store(), storage.loader(), http, router, metrics));
         })
-        .onSuccess(server -> LOG.info("Clozette Analytics listening on {}:{} (native transport: {})",
-            config.host(), server.port(), vertx.isNativeTransportEnabled()))
+        .onSuccess(server -> LOG.info("Clozette Analytics listening on {}://{}:{} (native transport: {})",
+            config.tls() == null ? "http" : "https", config.host(), server.port(), vertx.isNativeTransportEnabled()))
         .onFailure(failure -> vertx.close());
   }
 
@@ -121,8 +122,14 @@ public final class AnalyticsServer implements AutoCloseable {
     return new TokenAuthenticator(grants);
   }
 
-  private static HttpServerOptions httpOptions() {
-    return new HttpServerOptions()
+  private static HttpServerOptions httpOptions(AnalyticsConfig.Tls tls) {
+    HttpServerOptions options = new HttpServerOptions();
+    if (tls != null) {
+      options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
+          .setCertPath(tls.certFile().toString())
+          .setKeyPath(tls.keyFile().toString()));
+    }
+    return options
         .setMaxInitialLineLength(4096)
         .setMaxHeaderSize(16 * 1024)
         .setIdleTimeout(30)

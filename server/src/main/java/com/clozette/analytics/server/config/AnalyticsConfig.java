@@ -11,11 +11,15 @@ import java.util.Set;
 public record AnalyticsConfig(
     String host,
     int port,
+    Tls tls,
     Path dataDir,
     List<Site> sites,
     Log log,
     Duration sessionGap,
     Auth auth) {
+
+  /** PEM certificate chain and private key; when given, the server speaks only HTTPS. Null for plain HTTP. */
+  public record Tls(Path certFile, Path keyFile) {}
 
   /** A site the collector accepts and reports cover. */
   public record Site(String id, ZoneId timeZone, List<String> origins, DoNotTrack doNotTrack) {}

@@ -18,6 +18,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -65,9 +66,10 @@ public final class ConfigLoader {
     applyEnvironment(config, env);
     onlyKeys(config, "", Set.of("server", "dataDir", "sites", "log", "sessions", "auth"));
 
-    JsonNode server = section(config, "server", Set.of("port", "host"));
+    JsonNode server = section(config, "server", Set.of("port", "host", "tls"));
     int port = integer(server, "server.port", 8080, 0, 65535);
     String host = text(server, "server.host", "0.0.0.0");
+    AnalyticsConfig.Tls tls = tls(server);
     Path dataDir = Path.of(text(config, "dataDir", "./data"));
 
     List<AnalyticsConfig.Site> sites = sites(config.get("sites"));
@@ -84,13 +86,39 @@ public final class ConfigLoader {
     JsonNode sessions = section(config, "sessions", Set.of("gapMinutes"));
     Duration gap = Duration.ofMinutes(longValue(sessions, "sessions.gapMinutes", 30, 1, 24 * 60));
 
-    return new AnalyticsConfig(host, port, dataDir, sites, logConfig, gap, auth(config, siteIds));
+    return new AnalyticsConfig(host, port, tls, dataDir, sites, logConfig, gap, auth(config, siteIds));
+  }
+
+  private static AnalyticsConfig.Tls tls(JsonNode server) {
+    JsonNode tls = section(server, "tls", Set.of("certFile", "keyFile"));
+    String cert = text(tls, "server.tls.certFile", "");
+    String key = text(tls, "server.tls.keyFile", "");
+    if (cert.isEmpty() && key.isEmpty()) {
+      return null;
+    }
+    for (String[] file : new String[][] {{"server.tls.certFile", cert}, {"server.tls.keyFile", key}}) {
+      if (file[1].isEmpty()) {
+        throw new ConfigException(file[0], "is required when the other TLS file is given");
+      }
+      if (!Files.isReadable(Path.of(file[1]))) {
+        throw new ConfigException(file[0], "cannot read " + Path.of(file[1]).toAbsolutePath());
+      }
+    }
+    return new AnalyticsConfig.Tls(Path.of(cert), Path.of(key));
   }
 
   private static void applyEnvironment(ObjectNode config, Map<String, String> env) {
     override(config, env, "ANALYTICS_PORT", "server", "port");
     override(config, env, "ANALYTICS_HOST", "server", "host");
     override(config, env, "ANALYTICS_DATA_DIR", null, "dataDir");
+    if (env.containsKey("ANALYTICS_TLS_CERT") || env.containsKey("ANALYTICS_TLS_KEY")) {
+      JsonNode server = config.get("server");
+      ObjectNode serverNode = server instanceof ObjectNode object ? object : config.putObject("server");
+      JsonNode tls = serverNode.get("tls");
+      ObjectNode tlsNode = tls instanceof ObjectNode object ? object : serverNode.putObject("tls");
+      Optional.ofNullable(env.get("ANALYTICS_TLS_CERT")).ifPresent(cert -> tlsNode.put("certFile", cert));
+      Optional.ofNullable(env.get("ANALYTICS_TLS_KEY")).ifPresent(key -> tlsNode.put("keyFile", key));
+    }
     override(config, env, "ANALYTICS_FSYNC", "log", "fsync");
     override(config, env, "ANALYTICS_STAFF_TOKEN", "auth", "staffToken");
     override(config, env, "ANALYTICS_PARTNER_TOKEN", "auth", "partnerToken");

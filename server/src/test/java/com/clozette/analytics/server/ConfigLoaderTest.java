@@ -1,0 +1,70 @@
+package com.clozette.analytics.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.clozette.analytics.log.FsyncPolicy;
+import com.clozette.analytics.server.config.AnalyticsConfig;
+import com.clozette.analytics.server.config.ConfigException;
+import com.clozette.analytics.server.config.ConfigLoader;
+import java.nio.file.Files;
+import java.time.ZoneId;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+/** The shipped config loads with safe defaults, and every bad value names its key. */
+class ConfigLoaderTest {
+  @Test
+  void shippedConfigDeclaresBothSitesWithTheirZones() throws Exception {
+    AnalyticsConfig config = ConfigLoader.parse(Files.readString(TestSystem.repositoryConfig()), Map.of());
+    assertEquals(8080, config.port());
+    assertEquals(ZoneId.of("Asia/Jakarta"), config.sites().get(0).timeZone());
+    assertEquals("clozette-sg", config.sites().get(1).id());
+    assertEquals(ZoneId.of("Asia/Singapore"), config.sites().get(1).timeZone());
+    assertEquals(FsyncPolicy.ALWAYS, config.log().fsync());
+    assertTrue(config.auth().tokens().isEmpty(), "no token works until an operator sets one");
+  }
+
+  @Test
+  void environmentOverridesTheFile() throws Exception {
+    AnalyticsConfig config = ConfigLoader.parse(Files.readString(TestSystem.repositoryConfig()), Map.of(
+        "ANALYTICS_PORT", "9191", "ANALYTICS_DATA_DIR", "/var/lib/analytics", "ANALYTICS_STAFF_TOKEN", "a-long-enough-token",
+        "ANALYTICS_PARTNER_TOKEN", "another-long-enough-token", "ANALYTICS_PARTNER_SITES", "clozette-sg"));
+    assertEquals(9191, config.port());
+    assertEquals("/var/lib/analytics", config.dataDir().toString());
+    assertEquals(2, config.auth().tokens().size());
+    assertEquals(java.util.Set.of("clozette-sg"), config.auth().tokens().get(1).sites());
+  }
+
+  @ParameterizedTest(name = "{0} fails naming {1}")
+  @CsvSource(delimiter = '|', value = {
+      "server: {port: 70000}|server.port",
+      "server: {port: eighty}|server.port",
+      "sites: [{id: clozette-id, timeZone: Asia/Jkt}]|sites[0].timeZone",
+      "sites: [{id: Clozette}]|sites[0].id",
+      "sites: []|sites",
+      "sites: [{id: a}, {id: a}]|sites[1].id",
+      "sites: [{id: a, origins: [www.clozette.co.id]}]|sites[0].origins",
+      "sites: [{id: a, doNotTrack: maybe}]|sites[0].doNotTrack",
+      "sites: [{id: a}]\\nlog: {fsync: sometimes}|log.fsync",
+      "sites: [{id: a}]\\nlog: {segmentBytes: 10}|log.segmentBytes",
+      "sites: [{id: a}]\\nsesions: {gapMinutes: 30}|sesions",
+      "sites: [{id: a}]\\nauth: {tokens: [{sha256: abc, role: staff}]}|auth.tokens[0].sha256",
+      "sites: [{id: a}]\\nauth: {partnerToken: short}|auth.partnerToken",
+      "sites: [{id: a}]\\nserver: {tls: {certFile: /nonexistent.pem, keyFile: /nonexistent.key}}|server.tls.certFile",
+  })
+  void badValueFailsNamingTheKey(String yaml, String key) {
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(yaml.replace("\\n", "\n"), Map.of()));
+    assertTrue(e.getMessage().startsWith("config error: " + key), e.getMessage());
+  }
+
+  @Test
+  void badEnvironmentValueNamesTheKey() throws Exception {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> ConfigLoader.parse(Files.readString(TestSystem.repositoryConfig()), Map.of("ANALYTICS_PORT", "http")));
+    assertTrue(e.getMessage().contains("server.port"), e.getMessage());
+  }
+}
