@@ -1,5 +1,6 @@
 package com.clozette.analytics.aggregator.importer;
 
+import com.clozette.analytics.event.Event;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -11,8 +12,8 @@ import java.util.List;
 
 /**
  * {@code POST /api/v1/import}: streams an NDJSON body into the store. The request is read a chunk
- * of lines at a time and paused while the chunk is parsed and stored on a worker, so a 500 MB
- * import holds one chunk in memory, never the body. Must be routed without a BodyHandler.
+ * of lines at a time, parsed and stored on workers while reading pauses, so a 500 MB import holds
+ * two chunks in memory, never the body. Must be routed without a BodyHandler.
  */
 public final class ImportHandler implements Handler<RoutingContext> {
   private static final int CHUNK_LINES = 20_000;
@@ -30,14 +31,27 @@ public final class ImportHandler implements Handler<RoutingContext> {
     HttpServerRequest request = ctx.request();
     Importer.Run run = importer.start();
     List<byte[]> chunk = new ArrayList<>(CHUNK_LINES);
-    // Chunks are stored strictly one after another: each waits for the previous one.
+    // Parses run one after another, and so do stores; a chunk parses while the one before is
+    // stored. Reading pauses until both are through, so at most two chunks are in memory.
+    Future<List<Event>>[] parsed = new Future[] {Future.succeededFuture(List.of())};
     Future<Void>[] stored = new Future[] {Future.succeededFuture()};
+    Runnable handOver = () -> {
+      List<byte[]> lines = drain(chunk);
+      Future<List<Event>> events = parsed[0].compose(previous -> vertx.executeBlocking(() -> run.parse(lines), false));
+      Future<Void> previousStore = stored[0];
+      stored[0] = Future.all(previousStore, events).compose(both -> vertx.<Void>executeBlocking(() -> {
+        run.store(events.result());
+        return null;
+      }, false));
+      parsed[0] = events;
+    };
     LineSplitter splitter = new LineSplitter(Importer.MAX_LINE_BYTES, line -> {
       chunk.add(line);
       if (chunk.size() >= CHUNK_LINES) {
-        List<byte[]> lines = drain(chunk);
+        Future<Void> previousStore = stored[0];
+        handOver.run();
         request.pause();
-        stored[0] = stored[0].compose(v -> store(run, lines))
+        Future.all(previousStore, parsed[0])
             .onSuccess(v -> request.resume())
             .onFailure(failure -> {
               if (!ctx.failed()) {
@@ -50,24 +64,17 @@ public final class ImportHandler implements Handler<RoutingContext> {
     request.exceptionHandler(ctx::fail);
     request.endHandler(v -> {
       splitter.end();
-      List<byte[]> lines = drain(chunk);
+      handOver.run();
       stored[0]
-          .compose(done -> store(run, lines))
           .compose(done -> vertx.executeBlocking(run::finish, false))
           .onSuccess(result -> ctx.response().putHeader("Content-Type", "application/json").end(Json.encode(result)))
-          .onFailure(ctx::fail);
+          .onFailure(failure -> {
+            if (!ctx.failed()) {
+              ctx.fail(failure);
+            }
+          });
     });
     request.resume();
-  }
-
-  private Future<Void> store(Importer.Run run, List<byte[]> lines) {
-    if (lines.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    return vertx.<Void>executeBlocking(() -> {
-      run.addChunk(lines);
-      return null;
-    }, false);
   }
 
   private static List<byte[]> drain(List<byte[]> chunk) {

@@ -38,15 +38,21 @@ public final class Importer {
     return new Run();
   }
 
-  /** One import: feed it chunks of lines in order, then {@link #finish()}. Not thread-safe. */
+  /**
+   * One import. Chunks go through {@link #parse} in input order and then through {@link #store} in
+   * the same order; the two may overlap (the next chunk parses while the last one is stored), but
+   * each is called by one thread at a time. Then {@link #finish()}.
+   */
   public final class Run {
+    // Written by parse only.
     private long lineNumber;
     private long rejected;
-    private IngestResult stored = IngestResult.NONE;
     private final List<ImportResult.LineError> errors = new ArrayList<>();
+    // Written by store only.
+    private IngestResult stored = IngestResult.NONE;
 
-    /** Parses, enriches and stores one chunk of lines. Blocking: call it off the event loop. */
-    public void addChunk(List<byte[]> lines) {
+    /** Validates and enriches a chunk of lines, recording the rejected ones. CPU only. */
+    public List<Event> parse(List<byte[]> lines) {
       List<Event> events = new ArrayList<>(lines.size());
       for (byte[] line : lines) {
         lineNumber++;
@@ -66,33 +72,61 @@ public final class Importer {
           reject(e.getMessage(), e.reason());
         }
       }
+      return events;
+    }
+
+    /** Stores parsed events in one transaction. Blocking: call it off the event loop. */
+    public void store(List<Event> events) {
       stored = stored.plus(store.insert(events, null));
     }
 
-    /** Imports a whole stream chunk by chunk (the command line's way in). Blocking. */
+    /** Imports a whole stream (the command line's way in), parsing each chunk while the last one is stored. */
     public ImportResult importAll(java.io.InputStream in, int chunkLines) throws java.io.IOException {
-      List<byte[]> chunk = new ArrayList<>(chunkLines);
-      LineSplitter splitter = new LineSplitter(MAX_LINE_BYTES, line -> {
-        chunk.add(line);
-        if (chunk.size() >= chunkLines) {
-          addChunk(new ArrayList<>(chunk));
+      java.util.concurrent.ExecutorService storer = java.util.concurrent.Executors.newSingleThreadExecutor();
+      try {
+        java.util.concurrent.Future<?>[] storing = {java.util.concurrent.CompletableFuture.completedFuture(null)};
+        List<byte[]> chunk = new ArrayList<>(chunkLines);
+        Runnable handOver = () -> {
+          List<Event> events = parse(chunk);
           chunk.clear();
+          awaitQuietly(storing[0]);
+          storing[0] = storer.submit(() -> store(events));
+        };
+        LineSplitter splitter = new LineSplitter(MAX_LINE_BYTES, line -> {
+          chunk.add(line);
+          if (chunk.size() >= chunkLines) {
+            handOver.run();
+          }
+        });
+        byte[] buffer = new byte[1 << 16];
+        int read;
+        while ((read = in.read(buffer)) > 0) {
+          splitter.feed(read == buffer.length ? buffer : java.util.Arrays.copyOf(buffer, read));
         }
-      });
-      byte[] buffer = new byte[1 << 16];
-      int read;
-      while ((read = in.read(buffer)) > 0) {
-        splitter.feed(read == buffer.length ? buffer : java.util.Arrays.copyOf(buffer, read));
+        splitter.end();
+        handOver.run();
+        awaitQuietly(storing[0]);
+        return finish();
+      } finally {
+        storer.shutdown();
       }
-      splitter.end();
-      addChunk(chunk);
-      return finish();
     }
 
     public ImportResult finish() {
       metrics.counter("analytics.import.events", "outcome", "accepted").increment(stored.accepted());
       metrics.counter("analytics.import.events", "outcome", "duplicate").increment(stored.duplicates());
       return new ImportResult(stored.accepted(), stored.duplicates(), rejected, List.copyOf(errors));
+    }
+
+    private static void awaitQuietly(java.util.concurrent.Future<?> storing) {
+      try {
+        storing.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("import interrupted", e);
+      } catch (java.util.concurrent.ExecutionException e) {
+        throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
+      }
     }
 
     private void reject(String message, String reason) {
