@@ -77,7 +77,8 @@ public final class AnalyticsServer implements AutoCloseable {
           return vertx.createHttpServer(httpOptions(config.tls()))
               .requestHandler(router)
               .listen(config.port(), config.host())
-              .map(http -> new AnalyticsServer(vertx, storage.log(), storage.store(), storage.loader(), http, router, metrics));
+              .map(http -> new AnalyticsServer(vertx, storage.log(), storage.store(), storage.loader(), http, router, metrics))
+              .onFailure(failure -> storage.close());
         })
         .onSuccess(server -> LOG.info("Clozette Analytics listening on {}://{}:{} (native transport: {})",
             config.tls() == null ? "http" : "https", config.host(), server.port(), vertx.isNativeTransportEnabled()))
@@ -86,7 +87,15 @@ public final class AnalyticsServer implements AutoCloseable {
 
   /** What the HTTP routes need from storage, opened before the server listens. */
   record Storage(EventLog log, DuckDbStore store, ReportStore reports, Sites sites, EventLoader loader, Importer importer,
-      EventParser parser, UserAgentClassifier userAgents, TokenAuthenticator authenticator) {}
+      EventParser parser, UserAgentClassifier userAgents, TokenAuthenticator authenticator) implements AutoCloseable {
+    /** Stops the loader first, so nothing is being stored while the log and the store close. */
+    @Override
+    public void close() {
+      loader.close();
+      log.close();
+      store.close();
+    }
+  }
 
   private static Storage openStorage(Vertx vertx, AnalyticsConfig config, PrometheusMeterRegistry metrics) {
     AnalyticsConfig.Log logConfig = config.log();
@@ -169,8 +178,6 @@ public final class AnalyticsServer implements AutoCloseable {
       loader.close();
       log.close();
       store.close();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     } finally {
       vertx.close().await();
     }

@@ -11,6 +11,7 @@ import com.clozette.analytics.server.config.AnalyticsConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.StaticHandler;
 import java.util.Set;
 
 /** Every HTTP route of the system, in one table: read it top to bottom. */
@@ -41,6 +42,10 @@ final class Routes {
     router.get("/metrics").handler(ctx -> ctx.response()
         .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
         .end(metrics.scrape()));
+
+    // Staff dashboard: static files; it signs in with a staff token and calls the API below
+    router.get("/dashboard").handler(ctx -> ctx.redirect("/dashboard/"));
+    router.get("/dashboard/*").handler(StaticHandler.create("dashboard").setCachingEnabled(true).setMaxAgeSeconds(300));
 
     // API description (public: it holds no data)
     router.get("/api/v1/openapi.yaml").handler(new OpenApiHandler());
