@@ -29,8 +29,7 @@ class ExportApiTest {
 
   @BeforeAll
   static void importGoldenSet() {
-    system = TestSystem.start(dataDir);
-    system.importNdjson(GoldenData.eventsNdjson());
+    system = TestSystem.startWithGoldenData(dataDir);
     weekReport = system.report(WEEK);
   }
 

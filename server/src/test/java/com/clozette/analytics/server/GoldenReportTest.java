@@ -21,8 +21,8 @@ class GoldenReportTest {
 
   @BeforeAll
   static void importGoldenSet() {
-    system = TestSystem.start(dataDir);
-    importAnswer = system.importNdjson(GoldenData.eventsNdjson());
+    system = TestSystem.startWithGoldenData(dataDir);
+    importAnswer = system.goldenImport();
   }
 
   @AfterAll

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.clozette.analytics.golden.GoldenData;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -26,8 +25,7 @@ class ReportApiTest {
 
   @BeforeAll
   static void importGoldenSet() {
-    system = TestSystem.start(dataDir);
-    system.importNdjson(GoldenData.eventsNdjson());
+    system = TestSystem.startWithGoldenData(dataDir);
     weekReport = system.report(WEEK);
   }
 

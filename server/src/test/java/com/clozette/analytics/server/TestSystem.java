@@ -30,6 +30,7 @@ public final class TestSystem implements AutoCloseable {
 
   private final AnalyticsServer server;
   private final Path dataDir;
+  private JsonNode goldenImport;
 
   private TestSystem(AnalyticsServer server, Path dataDir) {
     this.server = server;
@@ -52,6 +53,18 @@ public final class TestSystem implements AutoCloseable {
     AnalyticsConfig config = ConfigLoader.load(env);
     AnalyticsServer server = AnalyticsServer.start(config).await();
     return new TestSystem(server, dataDir);
+  }
+
+  /** A system holding the golden data set, imported through the API; returns the import answer too. */
+  public static TestSystem startWithGoldenData(Path dataDir) {
+    TestSystem system = start(dataDir);
+    system.goldenImport = system.importNdjson(com.clozette.analytics.golden.GoldenData.eventsNdjson());
+    return system;
+  }
+
+  /** What importing the golden set answered, for systems started with it. */
+  public JsonNode goldenImport() {
+    return goldenImport;
   }
 
   /** config/analytics.yaml of this checkout: tests run the configuration operators get. */

@@ -43,7 +43,7 @@ public final class ExportHandlers {
 
   /** {@code GET /api/v1/export}: one row per site and day. */
   public void days(RoutingContext ctx) {
-    Params.Range range = checkedRange(ctx);
+    Params.Range range = Params.grantedRange(ctx, sites, metrics);
     String interval = ctx.request().getParam("interval", "day");
     if (!interval.equals("day")) {
       throw ApiException.badRequest("invalid_parameter", "interval must be day");
@@ -57,7 +57,7 @@ public final class ExportHandlers {
 
   /** {@code GET /api/v1/export/pages}: top entry, exit and viewed pages per day, small cells folded. */
   public void pages(RoutingContext ctx) {
-    Params.Range range = checkedRange(ctx);
+    Params.Range range = Params.grantedRange(ctx, sites, metrics);
     int top = Params.integer(ctx, "top", DEFAULT_TOP, 1, 100);
     Principal principal = ctx.get(AuthHandler.PRINCIPAL);
     int k = principal.role() == Role.PARTNER ? principal.smallCellK() : 1;
@@ -87,12 +87,6 @@ public final class ExportHandlers {
             ctx.fail(failure);
           }
         });
-  }
-
-  private Params.Range checkedRange(RoutingContext ctx) {
-    Params.Range range = Params.range(ctx, sites);
-    AuthHandler.requireSite(ctx, range.site(), metrics);
-    return range;
   }
 
   /** A row of an export: its values in column order. */

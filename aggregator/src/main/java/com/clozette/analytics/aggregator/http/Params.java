@@ -39,6 +39,13 @@ public final class Params {
   /** site, from and to of a request, checked: from before to. */
   public record Range(String site, Instant from, Instant to, java.time.ZoneId zone) {}
 
+  /** The range of a request whose site the caller's token may read; 403 otherwise. */
+  public static Range grantedRange(RoutingContext ctx, Sites sites, io.micrometer.core.instrument.MeterRegistry metrics) {
+    Range range = range(ctx, sites);
+    com.clozette.analytics.aggregator.auth.AuthHandler.requireSite(ctx, range.site(), metrics);
+    return range;
+  }
+
   public static Range range(RoutingContext ctx, Sites sites) {
     String site = required(ctx, "site");
     java.time.ZoneId zone = sites.zoneOf(site);

@@ -30,14 +30,14 @@ public final class ReportHandlers {
 
   /** {@code GET /api/v1/report}: the RULES.md report. */
   public void report(RoutingContext ctx) {
-    Params.Range range = checkedRange(ctx);
+    Params.Range range = Params.grantedRange(ctx, sites, metrics);
     int top = Params.integer(ctx, "top", ReportQuery.DEFAULT_TOP, 1, ReportQuery.MAX_TOP);
     answer(ctx, store.report(new ReportQuery(range.site(), range.from(), range.to(), top)));
   }
 
   /** {@code GET /api/v1/timeseries}: one bucket per hour, day, week or month in the site's zone. */
   public void timeSeries(RoutingContext ctx) {
-    Params.Range range = checkedRange(ctx);
+    Params.Range range = Params.grantedRange(ctx, sites, metrics);
     String name = ctx.request().getParam("interval", "day");
     Interval interval = Interval.fromWireName(name);
     if (interval == null) {
@@ -51,7 +51,7 @@ public final class ReportHandlers {
 
   /** {@code GET /api/v1/breakdown}: rows of one dimension, a page at a time. */
   public void breakdown(RoutingContext ctx) {
-    Params.Range range = checkedRange(ctx);
+    Params.Range range = Params.grantedRange(ctx, sites, metrics);
     Dimension by = Dimension.fromWireName(Params.required(ctx, "by"));
     if (by == null) {
       throw ApiException.badRequest("invalid_parameter", "by must be one of page, entry, exit, referrer, utm_source, platform, device, browser, os");
@@ -63,7 +63,7 @@ public final class ReportHandlers {
 
   /** {@code GET /api/v1/visitors}: new and returning visitors, sessions per visitor. */
   public void visitors(RoutingContext ctx) {
-    Params.Range range = checkedRange(ctx);
+    Params.Range range = Params.grantedRange(ctx, sites, metrics);
     answer(ctx, store.visitors(new Queries.Visitors(range.site(), range.from(), range.to())));
   }
 
@@ -84,12 +84,6 @@ public final class ReportHandlers {
       }
     });
     ctx.response().putHeader("Content-Type", "application/json").end(new JsonObject().put("sites", list).encode());
-  }
-
-  private Params.Range checkedRange(RoutingContext ctx) {
-    Params.Range range = Params.range(ctx, sites);
-    AuthHandler.requireSite(ctx, range.site(), metrics);
-    return range;
   }
 
   private static <T> void answer(RoutingContext ctx, Future<T> result) {
