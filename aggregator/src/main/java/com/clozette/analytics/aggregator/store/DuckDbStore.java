@@ -78,6 +78,7 @@ public final class DuckDbStore implements EventStore, ReportStore, AutoCloseable
       Files.createDirectories(file.toAbsolutePath().getParent());
       DuckDBConnection writer = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath());
       try (Statement statement = writer.createStatement()) {
+        checkSchemaVersion(statement, file);
         for (String ddl : Schema.DDL) {
           statement.execute(ddl);
         }
@@ -94,6 +95,28 @@ public final class DuckDbStore implements EventStore, ReportStore, AutoCloseable
       return new DuckDbStore(writer, readers, workers, sessionGapMillis);
     } catch (Exception e) {
       throw new StoreException("cannot open the store at " + file, e);
+    }
+  }
+
+  /** A store written by another version of the code is refused rather than misread. */
+  private static void checkSchemaVersion(Statement statement, Path file) throws SQLException {
+    boolean existing;
+    try (ResultSet tables = statement.executeQuery(Schema.COUNT_TABLES)) {
+      tables.next();
+      existing = tables.getLong(1) > 0;
+    }
+    statement.execute(Schema.CREATE_META);
+    String version = null;
+    try (ResultSet row = statement.executeQuery(Schema.READ_VERSION)) {
+      if (row.next()) {
+        version = row.getString(1);
+      }
+    }
+    if (version == null && !existing) {
+      statement.execute(Schema.WRITE_VERSION);
+    } else if (!String.valueOf(Schema.VERSION).equals(version)) {
+      throw new StoreException("the store " + file + " has schema version " + version + ", this build reads version "
+          + Schema.VERSION + ": import its events again into an empty data dir", null);
     }
   }
 

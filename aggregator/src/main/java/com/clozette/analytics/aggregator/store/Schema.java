@@ -20,6 +20,14 @@ final class Schema {
       path VARCHAR, ref_host VARCHAR, utm_source VARCHAR, utm_medium VARCHAR, utm_campaign VARCHAR,
       platform VARCHAR NOT NULL, name VARCHAR, props VARCHAR, bot BOOLEAN NOT NULL, device VARCHAR, browser VARCHAR, os VARCHAR""";
 
+  /** Bumped whenever a table changes shape; a store file of another version is refused at open. */
+  static final int VERSION = 1;
+
+  static final String CREATE_META = "CREATE TABLE IF NOT EXISTS store_meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)";
+  static final String READ_VERSION = "SELECT value FROM store_meta WHERE key = 'schema_version'";
+  static final String WRITE_VERSION = "INSERT INTO store_meta VALUES ('schema_version', '" + VERSION + "')";
+  static final String COUNT_TABLES = "SELECT count(*) FROM information_schema.tables WHERE table_name = 'events'";
+
   static final List<String> DDL = List.of(
       "CREATE TABLE IF NOT EXISTS events (" + STAGED_COLUMNS + ", vnum INTEGER NOT NULL, batch BIGINT NOT NULL, PRIMARY KEY (site, id))",
       "CREATE TABLE IF NOT EXISTS staged (" + STAGED_COLUMNS + ")",
