@@ -29,7 +29,9 @@ final class Sessionizer {
     sql.execute("""
         CREATE OR REPLACE TEMP TABLE stale AS
         SELECT s.* FROM sessions s JOIN touched t ON s.site = t.site AND s.vid = t.vid
-        WHERE s.end_ts >= t.lo - %d AND s.start_ts <= t.hi + %d""".formatted(gap, gap));
+        WHERE s.end_ts >= t.lo - %1$d AND s.start_ts <= t.hi + %1$d
+          -- The same bounds for the whole batch: lets DuckDB skip row groups of older sessions.
+          AND s.end_ts >= (SELECT min(lo) FROM touched) - %1$d AND s.start_ts <= (SELECT max(hi) FROM touched) + %1$d""".formatted(gap));
     sql.execute("""
         CREATE OR REPLACE TEMP TABLE span AS
         SELECT t.site, t.vid, least(t.lo, coalesce(min(s.start_ts), t.lo)) AS lo, greatest(t.hi, coalesce(max(s.end_ts), t.hi)) AS hi
