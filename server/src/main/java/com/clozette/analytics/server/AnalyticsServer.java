@@ -9,6 +9,8 @@ import com.clozette.analytics.aggregator.load.EventLoader;
 import com.clozette.analytics.aggregator.report.CachingReportStore;
 import com.clozette.analytics.aggregator.report.ReportStore;
 import com.clozette.analytics.aggregator.store.DuckDbStore;
+import com.clozette.analytics.collector.sink.EventSink;
+import com.clozette.analytics.collector.sink.LocalLogSink;
 import com.clozette.analytics.enrich.UserAgentClassifier;
 import com.clozette.analytics.event.EventParser;
 import com.clozette.analytics.log.EventLog;
@@ -54,9 +56,10 @@ public final class AnalyticsServer implements AutoCloseable {
   private final HttpServer http;
   private final Router router;
   private final PrometheusMeterRegistry metrics;
+  private final ScaleOut scaleOut;
 
   private AnalyticsServer(Vertx vertx, EventLog log, DuckDbStore store, EventLoader loader, HttpServer http, Router router,
-      PrometheusMeterRegistry metrics) {
+      PrometheusMeterRegistry metrics, ScaleOut scaleOut) {
     this.vertx = vertx;
     this.log = log;
     this.store = store;
@@ -64,6 +67,7 @@ public final class AnalyticsServer implements AutoCloseable {
     this.http = http;
     this.router = router;
     this.metrics = metrics;
+    this.scaleOut = scaleOut;
   }
 
   /** Starts everything; the future completes once the HTTP server listens and /health answers 200. */
@@ -77,7 +81,8 @@ public final class AnalyticsServer implements AutoCloseable {
           return vertx.createHttpServer(httpOptions(config.tls()))
               .requestHandler(router)
               .listen(config.port(), config.host())
-              .map(http -> new AnalyticsServer(vertx, storage.log(), storage.store(), storage.loader(), http, router, metrics))
+              .map(http -> new AnalyticsServer(vertx, storage.log(), storage.store(), storage.loader(), http, router, metrics,
+                  storage.scaleOut()))
               .onFailure(failure -> storage.close());
         })
         .onSuccess(server -> LOG.info("Clozette Analytics listening on {}://{}:{} (native transport: {})",
@@ -85,12 +90,21 @@ public final class AnalyticsServer implements AutoCloseable {
         .onFailure(failure -> vertx.close());
   }
 
-  /** What the HTTP routes need from storage, opened before the server listens. */
+  /**
+   * What the HTTP routes need from storage, opened before the server listens. With {@code store: druid}
+   * there is no local log, DuckDB store or loader (null): events go to {@code sink} (Kafka), and
+   * {@code scaleOut} holds what to close; with the embedded default {@code scaleOut} is null.
+   */
   record Storage(EventLog log, DuckDbStore store, ReportStore reports, Sites sites, EventLoader loader, Importer importer,
-      EventParser parser, UserAgentClassifier userAgents, TokenAuthenticator authenticator) implements AutoCloseable {
+      EventParser parser, UserAgentClassifier userAgents, TokenAuthenticator authenticator, EventSink sink,
+      ScaleOut scaleOut) implements AutoCloseable {
     /** Stops the loader first, so nothing is being stored while the log and the store close. */
     @Override
     public void close() {
+      if (scaleOut != null) {
+        scaleOut.close();
+        return;
+      }
       loader.close();
       log.close();
       store.close();
@@ -98,6 +112,9 @@ public final class AnalyticsServer implements AutoCloseable {
   }
 
   private static Storage openStorage(Vertx vertx, AnalyticsConfig config, PrometheusMeterRegistry metrics) {
+    if (config.scaleOut().isDruid()) {
+      return ScaleOut.open(vertx, config, metrics, new Sites(zones(config)), authenticator(config));
+    }
     AnalyticsConfig.Log logConfig = config.log();
     LogSettings logSettings = new LogSettings(logConfig.segmentBytes(), logConfig.fsync(), logConfig.fsyncInterval(),
         logConfig.retention(), LogSettings.defaults().maxRecordBytes());
@@ -110,13 +127,18 @@ public final class AnalyticsServer implements AutoCloseable {
     DuckDbStore store = DuckDbStore.open(vertx, config.dataDir().resolve("analytics.duckdb"), 2, config.sessionGap().toMillis());
     CachingReportStore reports = new CachingReportStore(store, REPORT_CACHE_ENTRIES, metrics);
     store.addChangeListener(reports::onChange);
-    Map<String, ZoneId> zones = new LinkedHashMap<>();
-    config.sites().forEach(site -> zones.put(site.id(), site.timeZone()));
     EventLoader loader = new EventLoader(log, logConfig.segmentBytes(), store, LOADER_MAX_BATCH, metrics).start();
     UserAgentClassifier userAgents = new UserAgentClassifier(USER_AGENT_CACHE);
     EventParser parser = new EventParser(new ObjectMapper(), config.siteIds());
     Importer importer = new Importer(parser, userAgents, store, metrics);
-    return new Storage(log, store, reports, new Sites(zones), loader, importer, parser, userAgents, authenticator(config));
+    return new Storage(log, store, reports, new Sites(zones(config)), loader, importer, parser, userAgents, authenticator(config),
+        new LocalLogSink(vertx, log), null);
+  }
+
+  private static Map<String, ZoneId> zones(AnalyticsConfig config) {
+    Map<String, ZoneId> zones = new LinkedHashMap<>();
+    config.sites().forEach(site -> zones.put(site.id(), site.timeZone()));
+    return zones;
   }
 
   private static TokenAuthenticator authenticator(AnalyticsConfig config) {
@@ -175,9 +197,13 @@ public final class AnalyticsServer implements AutoCloseable {
   public void close() {
     try {
       http.close().await();
-      loader.close();
-      log.close();
-      store.close();
+      if (scaleOut != null) {
+        scaleOut.close();
+      } else {
+        loader.close();
+        log.close();
+        store.close();
+      }
     } finally {
       vertx.close().await();
     }

@@ -43,9 +43,14 @@ final class Routes {
         .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
         .end(metrics.scrape()));
 
-    // Staff dashboard: static files; it signs in with a staff token and calls the API below
-    router.get("/dashboard").handler(ctx -> ctx.redirect("/dashboard/"));
-    router.get("/dashboard/*").handler(StaticHandler.create("dashboard").setCachingEnabled(true).setMaxAgeSeconds(300));
+    // Staff dashboard: static files from the jar (a folder name no working directory has, since
+    // StaticHandler looks on disk first); it signs in with a staff token and calls the API below.
+    router.get("/dashboard/*")
+        .handler(ctx -> {
+          ctx.response().putHeader("X-Frame-Options", "DENY").putHeader("X-Content-Type-Options", "nosniff");
+          ctx.next();
+        })
+        .handler(StaticHandler.create("clozette-dashboard").setCachingEnabled(true).setMaxAgeSeconds(300));
 
     // API description (public: it holds no data)
     router.get("/api/v1/openapi.yaml").handler(new OpenApiHandler());

@@ -16,7 +16,34 @@ public record AnalyticsConfig(
     List<Site> sites,
     Log log,
     Duration sessionGap,
-    Auth auth) {
+    Auth auth,
+    ScaleOut scaleOut) {
+
+  /** The one-machine shape: the local event log and DuckDB. */
+  public AnalyticsConfig(String host, int port, Tls tls, Path dataDir, List<Site> sites, Log log, Duration sessionGap, Auth auth) {
+    this(host, port, tls, dataDir, sites, log, sessionGap, auth, ScaleOut.EMBEDDED);
+  }
+
+  /** Where reports come from: the embedded DuckDB store, or Druid. */
+  public enum Store { DUCKDB, DRUID }
+
+  /** Where the collector and import put events: the local event log, or Kafka. */
+  public enum Sink { LOG, KAFKA }
+
+  /** The scale-out shape (README "Running at scale"); Kafka and Druid settings are unused when embedded. */
+  public record ScaleOut(Store store, Sink sink, Kafka kafka, Druid druid) {
+    public static final ScaleOut EMBEDDED = new ScaleOut(Store.DUCKDB, Sink.LOG, null, null);
+
+    public boolean isDruid() {
+      return store == Store.DRUID;
+    }
+  }
+
+  public record Kafka(String bootstrap, String eventsTopic, String cleanTopic, String sessionsTopic, int partitions,
+      int replication, String applicationId, Duration sendTimeout, Duration deliveryTimeout) {}
+
+  public record Druid(String url, String overlordUrl, Path specDir, String eventsDatasource, String sessionsDatasource,
+      Duration queryTimeout) {}
 
   /** PEM certificate chain and private key; when given, the server speaks only HTTPS. Null for plain HTTP. */
   public record Tls(Path certFile, Path keyFile) {}

@@ -64,7 +64,7 @@ public final class ConfigLoader {
     }
     ObjectNode config = (ObjectNode) root;
     applyEnvironment(config, env);
-    onlyKeys(config, "", Set.of("server", "dataDir", "sites", "log", "sessions", "auth"));
+    onlyKeys(config, "", Set.of("server", "dataDir", "sites", "log", "sessions", "auth", "store", "sink", "kafka", "druid"));
 
     JsonNode server = section(config, "server", Set.of("port", "host", "tls"));
     int port = integer(server, "server.port", 8080, 0, 65535);
@@ -86,7 +86,57 @@ public final class ConfigLoader {
     JsonNode sessions = section(config, "sessions", Set.of("gapMinutes"));
     Duration gap = Duration.ofMinutes(longValue(sessions, "sessions.gapMinutes", 30, 1, 24 * 60));
 
-    return new AnalyticsConfig(host, port, tls, dataDir, sites, logConfig, gap, auth(config, siteIds));
+    return new AnalyticsConfig(host, port, tls, dataDir, sites, logConfig, gap, auth(config, siteIds), scaleOut(config));
+  }
+
+  private static AnalyticsConfig.ScaleOut scaleOut(ObjectNode config) {
+    AnalyticsConfig.Store store = enumValue(config, "store", AnalyticsConfig.Store.class, AnalyticsConfig.Store.DUCKDB);
+    AnalyticsConfig.Sink sink = enumValue(config, "sink", AnalyticsConfig.Sink.class, AnalyticsConfig.Sink.LOG);
+    // Each store reads what one sink writes: the loader tails the local log into DuckDB, Druid ingests Kafka.
+    if ((store == AnalyticsConfig.Store.DRUID) != (sink == AnalyticsConfig.Sink.KAFKA)) {
+      throw new ConfigException("sink", "store: " + store.name().toLowerCase(Locale.ROOT) + " needs sink: "
+          + (store == AnalyticsConfig.Store.DRUID ? "kafka" : "log"));
+    }
+    JsonNode kafka = section(config, "kafka", Set.of("bootstrap", "eventsTopic", "cleanTopic", "sessionsTopic", "partitions",
+        "replication", "applicationId", "sendTimeoutMs", "deliveryTimeoutMs"));
+    String bootstrap = text(kafka, "kafka.bootstrap", "localhost:9092");
+    if (!bootstrap.matches("[^\\s,:]+:\\d+(,[^\\s,:]+:\\d+)*")) {
+      throw new ConfigException("kafka.bootstrap", "must be host:port[,host:port...], not '" + bootstrap + "'");
+    }
+    AnalyticsConfig.Kafka kafkaConfig = new AnalyticsConfig.Kafka(bootstrap,
+        topic(kafka, "kafka.eventsTopic", "events"), topic(kafka, "kafka.cleanTopic", "events-clean"),
+        topic(kafka, "kafka.sessionsTopic", "sessions"),
+        integer(kafka, "kafka.partitions", 6, 1, 10_000), integer(kafka, "kafka.replication", 1, 1, 32),
+        topic(kafka, "kafka.applicationId", "clozette-stream"),
+        Duration.ofMillis(longValue(kafka, "kafka.sendTimeoutMs", 1000, 1, 600_000)),
+        Duration.ofMillis(longValue(kafka, "kafka.deliveryTimeoutMs", 5000, 1500, 600_000)));
+    JsonNode druid = section(config, "druid", Set.of("url", "overlordUrl", "specDir", "eventsDatasource", "sessionsDatasource", "queryTimeoutMs"));
+    AnalyticsConfig.Druid druidConfig = new AnalyticsConfig.Druid(
+        httpUrl(druid, "druid.url", "http://localhost:8082"), httpUrl(druid, "druid.overlordUrl", "http://localhost:8081"),
+        Path.of(text(druid, "druid.specDir", "config/druid")),
+        topic(druid, "druid.eventsDatasource", "events"), topic(druid, "druid.sessionsDatasource", "sessions"),
+        Duration.ofMillis(longValue(druid, "druid.queryTimeoutMs", 30_000, 100, 600_000)));
+    if (store == AnalyticsConfig.Store.DRUID && !Files.isDirectory(druidConfig.specDir())) {
+      throw new ConfigException("druid.specDir", "no folder of supervisor specs at " + druidConfig.specDir().toAbsolutePath());
+    }
+    return new AnalyticsConfig.ScaleOut(store, sink, kafkaConfig, druidConfig);
+  }
+
+  /** Kafka topic and Druid datasource names alike: what both accept. */
+  private static String topic(JsonNode node, String key, String defaultValue) {
+    String name = text(node, key, defaultValue);
+    if (!name.matches("[a-zA-Z0-9._-]{1,200}")) {
+      throw new ConfigException(key, "must be 1 to 200 of a-z A-Z 0-9 . _ -, not '" + name + "'");
+    }
+    return name;
+  }
+
+  private static String httpUrl(JsonNode node, String key, String defaultValue) {
+    String url = text(node, key, defaultValue);
+    if (!url.matches("https?://[^/\\s]+/?")) {
+      throw new ConfigException(key, "must be http(s)://host:port, not '" + url + "'");
+    }
+    return url;
   }
 
   private static AnalyticsConfig.Tls tls(JsonNode server) {
@@ -123,6 +173,12 @@ public final class ConfigLoader {
     override(config, env, "ANALYTICS_STAFF_TOKEN", "auth", "staffToken");
     override(config, env, "ANALYTICS_PARTNER_TOKEN", "auth", "partnerToken");
     override(config, env, "ANALYTICS_PARTNER_SITES", "auth", "partnerSites");
+    override(config, env, "ANALYTICS_STORE", null, "store");
+    override(config, env, "ANALYTICS_SINK", null, "sink");
+    override(config, env, "ANALYTICS_KAFKA_BOOTSTRAP", "kafka", "bootstrap");
+    override(config, env, "ANALYTICS_DRUID_URL", "druid", "url");
+    override(config, env, "ANALYTICS_DRUID_OVERLORD_URL", "druid", "overlordUrl");
+    override(config, env, "ANALYTICS_DRUID_SPEC_DIR", "druid", "specDir");
   }
 
   private static void override(ObjectNode config, Map<String, String> env, String variable, String section, String key) {

@@ -1,0 +1,88 @@
+package com.clozette.analytics.server;
+
+import com.clozette.analytics.aggregator.auth.TokenAuthenticator;
+import com.clozette.analytics.aggregator.http.Sites;
+import com.clozette.analytics.aggregator.importer.Importer;
+import com.clozette.analytics.druid.DruidConnection;
+import com.clozette.analytics.druid.DruidSettings;
+import com.clozette.analytics.enrich.UserAgentClassifier;
+import com.clozette.analytics.event.EventParser;
+import com.clozette.analytics.kafka.KafkaEventSink;
+import com.clozette.analytics.kafka.KafkaImportStore;
+import com.clozette.analytics.kafka.KafkaSettings;
+import com.clozette.analytics.kafka.StreamProcessor;
+import com.clozette.analytics.kafka.Topics;
+import com.clozette.analytics.server.config.AnalyticsConfig;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Vertx;
+import java.util.Map;
+
+/**
+ * The storage of the scale-out shape ({@code store: druid}, {@code sink: kafka}): events go to Kafka
+ * (collector and import alike), this process runs its share of the stream processor, and reports
+ * come from Druid. Opened off the event loop, before the HTTP server listens.
+ *
+ * <p>No report cache here: the cache is invalidated by the store's commits, and Druid commits on its
+ * own schedule, seconds after the stream processor, so a cached answer could outlive its data.
+ */
+final class ScaleOut implements AutoCloseable {
+  private static final int USER_AGENT_CACHE = 20_000;
+  private static final long KAFKA_SETUP_TIMEOUT_MS = 30_000;
+
+  private final KafkaEventSink sink;
+  private final StreamProcessor processor;
+  private final DruidConnection druid;
+
+  private ScaleOut(KafkaEventSink sink, StreamProcessor processor, DruidConnection druid) {
+    this.sink = sink;
+    this.processor = processor;
+    this.druid = druid;
+  }
+
+  /** Blocking: creates missing topics, starts the stream processor, submits missing Druid supervisors. */
+  static AnalyticsServer.Storage open(Vertx vertx, AnalyticsConfig config, MeterRegistry metrics, Sites sites,
+      TokenAuthenticator authenticator) {
+    AnalyticsConfig.Kafka kafka = config.scaleOut().kafka();
+    KafkaSettings kafkaSettings = new KafkaSettings(kafka.bootstrap(), kafka.eventsTopic(), kafka.cleanTopic(), kafka.sessionsTopic(),
+        kafka.partitions(), (short) kafka.replication(), kafka.applicationId(), config.dataDir().resolve("streams"),
+        kafka.sendTimeout(), kafka.deliveryTimeout(), config.sessionGap().toMillis());
+    Topics.ensure(kafkaSettings, KAFKA_SETUP_TIMEOUT_MS);
+    AnalyticsConfig.Druid druid = config.scaleOut().druid();
+    DruidSettings druidSettings = new DruidSettings(druid.url(), druid.overlordUrl(), druid.specDir(), druid.eventsDatasource(),
+        druid.sessionsDatasource(), Map.of(
+            "KAFKA_BOOTSTRAP", kafka.bootstrap(),
+            "CLEAN_TOPIC", kafka.cleanTopic(),
+            "SESSIONS_TOPIC", kafka.sessionsTopic(),
+            "EVENTS_DATASOURCE", druid.eventsDatasource(),
+            "SESSIONS_DATASOURCE", druid.sessionsDatasource()),
+        druid.queryTimeout());
+    DruidConnection connection = new DruidConnection(vertx, druidSettings);
+    KafkaEventSink sink = null;
+    StreamProcessor processor = null;
+    try {
+      connection.submitMissingSupervisors().await();
+      sink = new KafkaEventSink(vertx, kafkaSettings, "clozette-collector");
+      processor = StreamProcessor.start(kafkaSettings, metrics);
+      ScaleOut scaleOut = new ScaleOut(sink, processor, connection);
+      UserAgentClassifier userAgents = new UserAgentClassifier(USER_AGENT_CACHE);
+      EventParser parser = new EventParser(new ObjectMapper(), config.siteIds());
+      Importer importer = new Importer(parser, userAgents, new KafkaImportStore(sink, kafka.deliveryTimeout().multipliedBy(2)), metrics);
+      return new AnalyticsServer.Storage(null, null, connection.reportStore(), sites, null, importer, parser, userAgents, authenticator, sink, scaleOut);
+    } catch (RuntimeException e) {
+      new ScaleOut(sink, processor, connection).close();
+      throw new IllegalStateException("cannot start the scale-out storage: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (processor != null) {
+      processor.close();
+    }
+    if (sink != null) {
+      sink.close();
+    }
+    druid.close();
+  }
+}
