@@ -49,6 +49,9 @@ public final class DuckDbStore implements EventStore, ReportStore, AutoCloseable
   private final ReportQueries reportQueries;
   private final DetailQueries detailQueries = new DetailQueries();
   private final List<Consumer<DataChange>> changeListeners = new CopyOnWriteArrayList<>();
+  private final KeyTable storedEvents = new KeyTable();
+  private final KeyTable visitorNumbers = new KeyTable();
+  private int lastVisitorNumber;
   private long lastBatch;
 
   private DuckDbStore(DuckDBConnection writer, BlockingQueue<Connection> readers, WorkerExecutor reportWorkers, long sessionGapMillis) throws SQLException {
@@ -59,6 +62,20 @@ public final class DuckDbStore implements EventStore, ReportStore, AutoCloseable
     this.visitorHours = new VisitorHours();
     this.reportQueries = new ReportQueries(visitorHours);
     try (Statement statement = writer.createStatement()) {
+      for (String clear : Schema.CLEAR_STAGED) {
+        statement.execute(clear);
+      }
+      try (ResultSet rows = statement.executeQuery(Schema.LOAD_EVENT_KEYS)) {
+        while (rows.next()) {
+          storedEvents.put(new Key128(rows.getLong(1), rows.getLong(2)), 0);
+        }
+      }
+      try (ResultSet rows = statement.executeQuery(Schema.LOAD_VISITOR_NUMBERS)) {
+        while (rows.next()) {
+          visitorNumbers.put(new Key128(rows.getLong(1), rows.getLong(2)), rows.getInt(3));
+          lastVisitorNumber = Math.max(lastVisitorNumber, rows.getInt(3));
+        }
+      }
       try (ResultSet rows = statement.executeQuery(Schema.LOAD_VISITOR_HOURS)) {
         while (rows.next()) {
           visitorHours.load(new VisitorHours.Key(rows.getString(1), rows.getLong(2)), rows.getBytes(3));
@@ -122,31 +139,27 @@ public final class DuckDbStore implements EventStore, ReportStore, AutoCloseable
 
   @Override
   public synchronized IngestResult insert(List<Event> events, LogPosition loadedUpTo) {
+    long batch = ++lastBatch;
+    Batch fresh = dedupe(events);
     Map<VisitorHours.Key, RoaringBitmap> visitorsAdded = Map.of();
     List<DataChange> changes = new ArrayList<>();
     try {
-      int inserted = 0;
-      if (!events.isEmpty()) {
-        stage(events);
-        long batch = ++lastBatch;
+      if (!fresh.events.isEmpty()) {
+        stage(fresh, batch);
         try (Statement statement = writer.createStatement()) {
-          statement.executeUpdate(Schema.NUMBER_NEW_VISITORS);
-          try (PreparedStatement insert = writer.prepareStatement(Schema.INSERT_NEW_FROM_STAGED)) {
-            insert.setLong(1, batch);
-            inserted = insert.executeUpdate();
+          moveStaged(batch);
+          for (String clear : Schema.CLEAR_STAGED) {
+            statement.execute(clear);
           }
-          statement.execute("DELETE FROM staged");
-          if (inserted > 0) {
-            statement.execute(Schema.FRESH_EVENTS.replace("?", Long.toString(batch)));
-            statement.execute(Schema.ADD_PAGEVIEWS);
-            statement.execute(Schema.UPDATE_FIRST_SEEN);
-            visitorsAdded = visitorHours.withAdded(freshVisitors(statement));
-            saveVisitorHours(visitorsAdded);
-            sessionizer.resessionise(statement);
-            try (ResultSet spans = statement.executeQuery(Schema.CHANGED_SPANS)) {
-              while (spans.next()) {
-                changes.add(new DataChange(spans.getString(1), spans.getLong(2), spans.getLong(3)));
-              }
+          statement.execute(Schema.FRESH_EVENTS.replace("?", Long.toString(batch)));
+          statement.execute(Schema.ADD_PAGEVIEWS);
+          statement.execute(Schema.UPDATE_FIRST_SEEN);
+          visitorsAdded = visitorHours.withAdded(freshVisitors(statement));
+          saveVisitorHours(visitorsAdded);
+          sessionizer.resessionise(statement);
+          try (ResultSet spans = statement.executeQuery(Schema.CHANGED_SPANS)) {
+            while (spans.next()) {
+              changes.add(new DataChange(spans.getString(1), spans.getLong(2), spans.getLong(3)));
             }
           }
         }
@@ -159,14 +172,63 @@ public final class DuckDbStore implements EventStore, ReportStore, AutoCloseable
         }
       }
       writer.commit();
-      visitorHours.publish(visitorsAdded);
-      for (DataChange change : changes) {
-        changeListeners.forEach(listener -> listener.accept(change));
-      }
-      return new IngestResult(inserted, events.size() - inserted);
     } catch (SQLException e) {
       rollbackQuietly();
       throw new StoreException("cannot store a batch of " + events.size() + " events", e);
+    }
+    // Only what committed becomes part of the in-memory state.
+    fresh.keys.forEach(key -> storedEvents.put(key, 0));
+    fresh.newVisitors.forEach((key, visitor) -> visitorNumbers.put(key, visitor.number()));
+    lastVisitorNumber = fresh.lastVisitorNumber;
+    visitorHours.publish(visitorsAdded);
+    for (DataChange change : changes) {
+      changeListeners.forEach(listener -> listener.accept(change));
+    }
+    return new IngestResult(fresh.events.size(), events.size() - fresh.events.size());
+  }
+
+  /** A visitor first seen in this batch, and the number it gets. */
+  private record NewVisitor(String site, String vid, int number) {}
+
+  /** The batch's events not stored before (first copy wins), with their keys and visitor numbers. */
+  private record Batch(List<Event> events, List<Key128> keys, int[] visitorNumbers,
+      Map<Key128, NewVisitor> newVisitors, int lastVisitorNumber) {}
+
+  private Batch dedupe(List<Event> events) {
+    List<Event> fresh = new ArrayList<>(events.size());
+    List<Key128> keys = new ArrayList<>(events.size());
+    java.util.Set<Key128> inBatch = new java.util.HashSet<>();
+    Map<Key128, NewVisitor> newVisitors = new HashMap<>();
+    int[] numbers = new int[events.size()];
+    int lastNumber = lastVisitorNumber;
+    for (Event event : events) {
+      Key128 key = Key128.of(event.site(), event.id());
+      if (storedEvents.contains(key) || !inBatch.add(key)) {
+        continue;
+      }
+      Key128 visitor = Key128.of(event.site(), event.vid());
+      int number = visitorNumbers.get(visitor);
+      if (number < 0) {
+        NewVisitor added = newVisitors.get(visitor);
+        if (added == null) {
+          added = new NewVisitor(event.site(), event.vid(), ++lastNumber);
+          newVisitors.put(visitor, added);
+        }
+        number = added.number();
+      }
+      numbers[fresh.size()] = number;
+      fresh.add(event);
+      keys.add(key);
+    }
+    return new Batch(fresh, keys, numbers, newVisitors, lastNumber);
+  }
+
+  private void moveStaged(long batch) throws SQLException {
+    for (String move : List.of(Schema.MOVE_STAGED_EVENTS, Schema.MOVE_STAGED_VISITORS)) {
+      try (PreparedStatement statement = writer.prepareStatement(move)) {
+        statement.setLong(1, batch);
+        statement.executeUpdate();
+      }
     }
   }
 
@@ -269,9 +331,14 @@ public final class DuckDbStore implements EventStore, ReportStore, AutoCloseable
     T apply(Connection connection) throws SQLException;
   }
 
-  private void stage(List<Event> events) throws SQLException {
-    try (DuckDBAppender appender = writer.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "staged")) {
-      for (Event e : events) {
+  /**
+   * Appends the batch to the scratch tables. The appender commits by itself, so these rows count
+   * only once {@link #moveStaged} copied them, tagged with this batch, in the writer's transaction.
+   */
+  private void stage(Batch fresh, long batch) throws SQLException {
+    try (DuckDBAppender appender = writer.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "staged_events")) {
+      for (int i = 0; i < fresh.events.size(); i++) {
+        Event e = fresh.events.get(i);
         String url = e.url();
         appender.beginRow();
         appender.append(e.site());
@@ -291,6 +358,25 @@ public final class DuckDbStore implements EventStore, ReportStore, AutoCloseable
         appendNullable(appender, e.device());
         appendNullable(appender, e.browser());
         appendNullable(appender, e.os());
+        appender.append(fresh.visitorNumbers[i]);
+        appender.append(batch);
+        appender.append(fresh.keys.get(i).high());
+        appender.append(fresh.keys.get(i).low());
+        appender.endRow();
+      }
+    }
+    if (fresh.newVisitors.isEmpty()) {
+      return;
+    }
+    try (DuckDBAppender appender = writer.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "staged_visitors")) {
+      for (Map.Entry<Key128, NewVisitor> entry : fresh.newVisitors.entrySet()) {
+        appender.beginRow();
+        appender.append(entry.getValue().site());
+        appender.append(entry.getValue().vid());
+        appender.append(entry.getValue().number());
+        appender.append(entry.getKey().high());
+        appender.append(entry.getKey().low());
+        appender.append(batch);
         appender.endRow();
       }
     }

@@ -14,14 +14,23 @@ import java.util.List;
 final class Schema {
   private Schema() {}
 
-  /** Columns a batch is staged with; events adds the visitor number and the batch that stored it. */
-  static final String STAGED_COLUMNS = """
+  /**
+   * The columns of a stored event: what it says, its visitor's number, the batch that stored it, and
+   * the 128-bit key of (site, id) that de-duplication is done with (in memory, see {@link KeyTable}:
+   * an index over random ids costs DuckDB ten microseconds an insert and ever slower checkpoints).
+   */
+  static final String EVENT_COLUMNS = """
       site VARCHAR NOT NULL, id VARCHAR NOT NULL, type VARCHAR NOT NULL, ts BIGINT NOT NULL, vid VARCHAR NOT NULL,
       path VARCHAR, ref_host VARCHAR, utm_source VARCHAR, utm_medium VARCHAR, utm_campaign VARCHAR,
-      platform VARCHAR NOT NULL, name VARCHAR, props VARCHAR, bot BOOLEAN NOT NULL, device VARCHAR, browser VARCHAR, os VARCHAR""";
+      platform VARCHAR NOT NULL, name VARCHAR, props VARCHAR, bot BOOLEAN NOT NULL, device VARCHAR, browser VARCHAR, os VARCHAR,
+      vnum INTEGER NOT NULL, batch BIGINT NOT NULL, key_high BIGINT NOT NULL, key_low BIGINT NOT NULL""";
+
+  static final String VISITOR_COLUMNS = """
+      site VARCHAR NOT NULL, vid VARCHAR NOT NULL, num INTEGER NOT NULL, key_high BIGINT NOT NULL, key_low BIGINT NOT NULL,
+      batch BIGINT NOT NULL""";
 
   /** Bumped whenever a table changes shape; a store file of another version is refused at open. */
-  static final int VERSION = 1;
+  static final int VERSION = 2;
 
   static final String CREATE_META = "CREATE TABLE IF NOT EXISTS store_meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)";
   static final String READ_VERSION = "SELECT value FROM store_meta WHERE key = 'schema_version'";
@@ -29,11 +38,14 @@ final class Schema {
   static final String COUNT_TABLES = "SELECT count(*) FROM information_schema.tables WHERE table_name = 'events'";
 
   static final List<String> DDL = List.of(
-      "CREATE TABLE IF NOT EXISTS events (" + STAGED_COLUMNS + ", vnum INTEGER NOT NULL, batch BIGINT NOT NULL, PRIMARY KEY (site, id))",
-      "CREATE TABLE IF NOT EXISTS staged (" + STAGED_COLUMNS + ")",
-      "CREATE SEQUENCE IF NOT EXISTS visitor_number_seq START 1",
+      "CREATE TABLE IF NOT EXISTS events (" + EVENT_COLUMNS + ")",
       // first_seen: the visitor's first counted pageview ever, for new vs returning visitors.
-      "CREATE TABLE IF NOT EXISTS visitor_numbers (site VARCHAR NOT NULL, vid VARCHAR NOT NULL, num INTEGER NOT NULL, first_seen BIGINT, PRIMARY KEY (site, vid))",
+      "CREATE TABLE IF NOT EXISTS visitor_numbers (" + VISITOR_COLUMNS + ", first_seen BIGINT)",
+      // DuckDB's appender commits on its own, outside the writer's transaction: a batch is appended
+      // to these scratch tables, then moved into events and visitor_numbers inside the transaction.
+      // What a failed or killed batch leaves here is deleted at open and by the next batch.
+      "CREATE TABLE IF NOT EXISTS staged_events (" + EVENT_COLUMNS + ")",
+      "CREATE TABLE IF NOT EXISTS staged_visitors (" + VISITOR_COLUMNS + ")",
       // One row per run of a visitor's counted events with no gap over the session gap. A run
       // without a pageview is kept (it still joins or splits runs when events arrive late) but is
       // not a session: reports and rollups count only runs with pageviews > 0.
@@ -49,17 +61,15 @@ final class Schema {
       "CREATE TABLE IF NOT EXISTS visitor_hours (site VARCHAR NOT NULL, hour BIGINT NOT NULL, visitors BLOB NOT NULL, PRIMARY KEY (site, hour))",
       "CREATE TABLE IF NOT EXISTS loader_position (log VARCHAR PRIMARY KEY, segment BIGINT NOT NULL, log_offset BIGINT NOT NULL)");
 
-  static final String NUMBER_NEW_VISITORS = """
-      INSERT INTO visitor_numbers
-      SELECT site, vid, nextval('visitor_number_seq'), NULL FROM (
-        SELECT DISTINCT s.site, s.vid FROM staged s
-        WHERE NOT EXISTS (SELECT 1 FROM visitor_numbers v WHERE v.site = s.site AND v.vid = s.vid))""";
+  static final String MOVE_STAGED_EVENTS = "INSERT INTO events SELECT * FROM staged_events WHERE batch = ?";
 
-  /** Moves the staged batch into events, one copy per (site, id), skipping those already stored. */
-  static final String INSERT_NEW_FROM_STAGED = """
-      INSERT OR IGNORE INTO events
-      SELECT DISTINCT ON (s.site, s.id) s.*, v.num, ? FROM staged s JOIN visitor_numbers v ON s.site = v.site AND s.vid = v.vid
-      ORDER BY s.site, s.id, s.ts""";
+  static final String MOVE_STAGED_VISITORS = "INSERT INTO visitor_numbers SELECT *, NULL FROM staged_visitors WHERE batch = ?";
+
+  static final List<String> CLEAR_STAGED = List.of("DELETE FROM staged_events", "DELETE FROM staged_visitors");
+
+  static final String LOAD_EVENT_KEYS = "SELECT key_high, key_low FROM events";
+
+  static final String LOAD_VISITOR_NUMBERS = "SELECT key_high, key_low, num FROM visitor_numbers";
 
   /** The events the current batch stored: {@code batch} grows, so zone maps skip all older rows. */
   static final String FRESH_EVENTS = "CREATE OR REPLACE TEMP TABLE fresh_events AS SELECT * FROM events WHERE batch = ?";
@@ -71,9 +81,8 @@ final class Schema {
 
   static final String UPDATE_FIRST_SEEN = """
       UPDATE visitor_numbers SET first_seen = f.first_view
-      FROM (SELECT site, vid, min(ts) AS first_view FROM fresh_events WHERE type = 'pageview' AND NOT bot GROUP BY ALL) f
-      WHERE visitor_numbers.site = f.site AND visitor_numbers.vid = f.vid
-        AND (visitor_numbers.first_seen IS NULL OR f.first_view < visitor_numbers.first_seen)""";
+      FROM (SELECT vnum, min(ts) AS first_view FROM fresh_events WHERE type = 'pageview' AND NOT bot GROUP BY vnum) f
+      WHERE visitor_numbers.num = f.vnum AND (visitor_numbers.first_seen IS NULL OR f.first_view < visitor_numbers.first_seen)""";
 
   /** The span of event times a batch changed, per site: what cached reports overlapping it lose. */
   static final String CHANGED_SPANS = """

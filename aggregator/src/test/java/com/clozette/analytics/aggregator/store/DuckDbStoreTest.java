@@ -107,6 +107,19 @@ class DuckDbStoreTest {
   }
 
   @Test
+  void reopenedStoreStillKnowsItsEventsAndVisitors() {
+    store.insert(List.of(view("a", T0, "/"), view("b", T0 + 60_000, "/x")), null);
+    store.close();
+    store = DuckDbStore.open(vertx, dir.resolve("store.duckdb"), 2, GAP);
+    IngestResult again = store.insert(List.of(view("a", T0, "/"), view("c", T0 + 120_000, "/y")), null);
+    assertEquals(new IngestResult(1, 1), again);
+    Report report = store.report(new ReportQuery(SITE, Instant.ofEpochMilli(T0), Instant.ofEpochMilli(T0 + 86_400_000L), 10)).await();
+    assertEquals(3, report.pageviews());
+    assertEquals(1, report.visitors(), "the visitor keeps its number across a restart");
+    assertEquals(1, report.sessions());
+  }
+
+  @Test
   void loaderPositionIsStoredWithTheBatch() {
     assertEquals(java.util.Optional.empty(), store.loadedPosition());
     store.insert(List.of(view("a", T0, "/")), new LogPosition(3, 1234));
