@@ -1,19 +1,15 @@
 // What the browser tests run against: the real system (the server jar, started as a child process on
 // a free port with a temporary data dir), a tiny server for the fixture pages, and headless Chromium
 // that resolves the production host names to them. Nothing here stands in for our own code.
-import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { freePort, sleep, startServerJar } from '../../../e2e-support/server-jar.js';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const TRACKER_DIR = join(HERE, '..', '..');
-const REPO = join(TRACKER_DIR, '..');
 export const ARTIFACTS = join(TRACKER_DIR, 'target', 'e2e');
 
 // The page origin is a configured site origin (config/analytics.yaml, site clozette-id), so CORS and
@@ -27,7 +23,6 @@ export const COLLECTORS = {
   absent: 'http://absent.clozette-analytics.test', // nothing listens: t.js itself cannot load
 };
 
-const STARTUP_TIMEOUT_MS = 60_000;
 // The whole run, server start included; a healthy one takes well under a minute.
 const SUITE_TIMEOUT_MS = 120_000;
 const SETTLE_TIMEOUT_MS = 10_000;
@@ -35,72 +30,30 @@ const SETTLE_TIMEOUT_MS = 10_000;
 // Beacons sent on pagehide leave after the page is gone, so there is no browser-side signal to wait on.
 const QUIET_MS = 700;
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-const freePort = () =>
-  new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.unref();
-    probe.on('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
-
-/** The server jar as a child process; resolves once GET /health answers 200. */
+/** The server jar as a child process (e2e-support/server-jar.js), with what these tests ask of it. */
 export async function startSystem() {
-  const jar = process.env.CLOZETTE_SERVER_JAR || join(REPO, 'server', 'target', 'clozette-analytics.jar');
-  if (!existsSync(jar)) {
-    throw new Error(`no server jar at ${jar}: build it (mvn -q -B -DskipTests package) or set CLOZETTE_SERVER_JAR`);
-  }
-  mkdirSync(ARTIFACTS, { recursive: true });
-  const port = await freePort();
-  const dataDir = mkdtempSync(join(tmpdir(), 'clozette-e2e-'));
-  const staffToken = randomBytes(24).toString('hex');
-  const log = createWriteStream(join(ARTIFACTS, 'server.log'));
-  const child = spawn('java', ['-Xmx512m', '-jar', jar], {
-    env: {
-      ...process.env,
-      ANALYTICS_CONFIG: join(REPO, 'config', 'analytics.yaml'),
-      ANALYTICS_PORT: String(port),
-      ANALYTICS_HOST: '127.0.0.1',
-      ANALYTICS_DATA_DIR: dataDir,
-      ANALYTICS_STAFF_TOKEN: staffToken,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout.pipe(log);
-  child.stderr.pipe(log);
-  // A test run that dies, is interrupted or hangs must not leave the JVM behind.
-  const killOnExit = () => child.kill('SIGKILL');
+  const server = await startServerJar({ artifactsDir: ARTIFACTS });
+  // A test run that is interrupted or hangs must not leave the JVM behind.
   const killAndQuit = (why, code) => () => {
     console.error(`e2e: ${why}; stopping the server`);
-    killOnExit();
+    server.kill();
     process.exit(code);
   };
   const onInterrupt = killAndQuit('interrupted', 130);
   const onTerminate = killAndQuit('terminated', 143);
-  process.on('exit', killOnExit);
   process.once('SIGINT', onInterrupt);
   process.once('SIGTERM', onTerminate);
   const watchdog = setTimeout(killAndQuit(`the suite ran past ${SUITE_TIMEOUT_MS} ms`, 1), SUITE_TIMEOUT_MS).unref();
+  const { base, staffToken } = server;
 
-  const base = `http://127.0.0.1:${port}`;
-  const system = {
-    port,
+  return {
+    port: server.port,
     base,
     async stop() {
       clearTimeout(watchdog);
-      process.off('exit', killOnExit);
       process.off('SIGINT', onInterrupt);
       process.off('SIGTERM', onTerminate);
-      if (child.exitCode === null && child.signalCode === null) {
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGTERM');
-        await Promise.race([exited, sleep(5000).then(() => child.kill('SIGKILL'))]);
-      }
-      rmSync(dataDir, { recursive: true, force: true });
+      await server.stop();
     },
     /** GET /api/v1/report for [from, to) in epoch ms. */
     async report(from, to) {
@@ -128,21 +81,6 @@ export async function startSystem() {
       };
     },
   };
-
-  const deadline = Date.now() + STARTUP_TIMEOUT_MS;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}; see ${join(ARTIFACTS, 'server.log')}`);
-    try {
-      if ((await fetch(`${base}/health`)).status === 200) return system;
-    } catch {
-      // Not listening yet.
-    }
-    if (Date.now() > deadline) {
-      await system.stop();
-      throw new Error(`the server did not answer /health within ${STARTUP_TIMEOUT_MS} ms; see ${join(ARTIFACTS, 'server.log')}`);
-    }
-    await sleep(200);
-  }
 }
 
 /**
