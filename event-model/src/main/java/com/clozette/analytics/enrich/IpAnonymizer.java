@@ -35,14 +35,19 @@ public final class IpAnonymizer {
     }
   }
 
+  /** Only literals reach InetAddress: an IPv4 dotted quad, or IPv6 (it has a colon); never a host name. */
   private static boolean looksLikeIpLiteral(String address) {
+    boolean ipv6 = address.indexOf(':') >= 0;
     for (int i = 0; i < address.length(); i++) {
       char c = address.charAt(i);
-      boolean ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == '.' || c == ':' || c == '[' || c == ']';
+      boolean digit = c >= '0' && c <= '9';
+      boolean ok = ipv6
+          ? digit || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == '.' || c == ':' || c == '[' || c == ']'
+          : digit || c == '.';
       if (!ok) {
         return false;
       }
     }
-    return address.indexOf('.') >= 0 || address.indexOf(':') >= 0;
+    return ipv6 || address.indexOf('.') >= 0;
   }
 }

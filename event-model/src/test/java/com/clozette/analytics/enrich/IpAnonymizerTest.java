@@ -20,7 +20,7 @@ class IpAnonymizerTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "example.com", "localhost", "<script>", "1.2.3.4.5.6"})
+  @ValueSource(strings = {"", "example.com", "localhost", "<script>", "1.2.3.4.5.6", "dead.beef", "cafe.babe.face"})
   void anythingButAnAddressLiteralIsDropped(String raw) {
     assertNull(IpAnonymizer.anonymize(raw));
   }

@@ -9,6 +9,8 @@ import com.clozette.analytics.aggregator.load.EventLoader;
 import com.clozette.analytics.aggregator.report.CachingReportStore;
 import com.clozette.analytics.aggregator.report.ReportStore;
 import com.clozette.analytics.aggregator.store.DuckDbStore;
+import com.clozette.analytics.collector.CollectorMetrics;
+import com.clozette.analytics.collector.HttpLimits;
 import com.clozette.analytics.collector.sink.EventSink;
 import com.clozette.analytics.collector.sink.LocalLogSink;
 import com.clozette.analytics.enrich.UserAgentClassifier;
@@ -79,6 +81,7 @@ public final class AnalyticsServer implements AutoCloseable {
         .compose(storage -> {
           Router router = new Routes(vertx, config, metrics, storage).build();
           return vertx.createHttpServer(httpOptions(config.tls()))
+              .invalidRequestHandler(HttpLimits.invalidRequestHandler(new CollectorMetrics(metrics)))
               .requestHandler(router)
               .listen(config.port(), config.host())
               .map(http -> new AnalyticsServer(vertx, storage.log(), storage.store(), storage.loader(), http, router, metrics,
@@ -160,11 +163,7 @@ public final class AnalyticsServer implements AutoCloseable {
           .setCertPath(tls.certFile().toString())
           .setKeyPath(tls.keyFile().toString()));
     }
-    return options
-        .setMaxInitialLineLength(4096)
-        .setMaxHeaderSize(16 * 1024)
-        .setIdleTimeout(30)
-        .setCompressionSupported(false);
+    return HttpLimits.applyTo(options).setCompressionSupported(false);
   }
 
   public int port() {

@@ -7,11 +7,17 @@ import com.clozette.analytics.aggregator.importer.ImportHandler;
 import com.clozette.analytics.aggregator.export.ExportHandlers;
 import com.clozette.analytics.aggregator.http.ApiException;
 import com.clozette.analytics.aggregator.report.ReportHandlers;
+import com.clozette.analytics.collector.CollectorMetrics;
+import com.clozette.analytics.collector.CollectorRoutes;
+import com.clozette.analytics.collector.CollectorSettings;
+import com.clozette.analytics.collector.IpRange;
 import com.clozette.analytics.server.config.AnalyticsConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.StaticHandler;
+import java.time.Clock;
+import java.util.List;
 import java.util.Set;
 
 /** Every HTTP route of the system, in one table: read it top to bottom. */
@@ -43,6 +49,10 @@ final class Routes {
         .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
         .end(metrics.scrape()));
 
+    // Collector: GET|HEAD /p.gif, OPTIONS|POST /collect, GET /t.js (see CollectorRoutes)
+    new CollectorRoutes(collectorSettings(), storage.sink(), storage.userAgents(), new CollectorMetrics(metrics), Clock.systemUTC())
+        .mount(router);
+
     // Staff dashboard: static files from the jar (a folder name no working directory has, since
     // StaticHandler looks on disk first); it signs in with a staff token and calls the API below.
     router.get("/dashboard/*")
@@ -71,5 +81,14 @@ final class Routes {
     router.route("/api/*").handler(ctx -> ctx.fail(new ApiException(404, "not_found", "no such endpoint")));
     router.route("/api/*").failureHandler(new ApiErrorHandler(metrics));
     return router;
+  }
+
+  private CollectorSettings collectorSettings() {
+    List<CollectorSettings.Site> sites = config.sites().stream()
+        .map(site -> new CollectorSettings.Site(site.id(), site.origins(), site.doNotTrack() == AnalyticsConfig.DoNotTrack.DROP))
+        .toList();
+    AnalyticsConfig.Collector collector = config.collector();
+    return new CollectorSettings(sites, collector.cookieName(), collector.cookieDomain(),
+        collector.trustedProxies().stream().map(IpRange::parse).toList());
   }
 }

@@ -61,7 +61,9 @@ final class ScaleOut implements AutoCloseable {
     KafkaEventSink sink = null;
     StreamProcessor processor = null;
     try {
-      connection.submitMissingSupervisors().await();
+      // Future.await() is refused on a worker thread: this runs in executeBlocking, so block on the stage
+      connection.submitMissingSupervisors().toCompletionStage().toCompletableFuture()
+          .get(druid.queryTimeout().toMillis() * 2, java.util.concurrent.TimeUnit.MILLISECONDS);
       sink = new KafkaEventSink(vertx, kafkaSettings, "clozette-collector");
       processor = StreamProcessor.start(kafkaSettings, metrics);
       ScaleOut scaleOut = new ScaleOut(sink, processor, connection);
@@ -69,9 +71,13 @@ final class ScaleOut implements AutoCloseable {
       EventParser parser = new EventParser(new ObjectMapper(), config.siteIds());
       Importer importer = new Importer(parser, userAgents, new KafkaImportStore(sink, kafka.deliveryTimeout().multipliedBy(2)), metrics);
       return new AnalyticsServer.Storage(null, null, connection.reportStore(), sites, null, importer, parser, userAgents, authenticator, sink, scaleOut);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
       new ScaleOut(sink, processor, connection).close();
       throw new IllegalStateException("cannot start the scale-out storage: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      new ScaleOut(sink, processor, connection).close();
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while starting the scale-out storage", e);
     }
   }
 

@@ -1,5 +1,6 @@
 package com.clozette.analytics.server.config;
 
+import com.clozette.analytics.collector.CollectorSettings;
 import com.clozette.analytics.log.FsyncPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,11 +18,12 @@ public record AnalyticsConfig(
     Log log,
     Duration sessionGap,
     Auth auth,
-    ScaleOut scaleOut) {
+    ScaleOut scaleOut,
+    Collector collector) {
 
   /** The one-machine shape: the local event log and DuckDB. */
   public AnalyticsConfig(String host, int port, Tls tls, Path dataDir, List<Site> sites, Log log, Duration sessionGap, Auth auth) {
-    this(host, port, tls, dataDir, sites, log, sessionGap, auth, ScaleOut.EMBEDDED);
+    this(host, port, tls, dataDir, sites, log, sessionGap, auth, ScaleOut.EMBEDDED, Collector.DEFAULTS);
   }
 
   /** Where reports come from: the embedded DuckDB store, or Druid. */
@@ -47,6 +49,16 @@ public record AnalyticsConfig(
 
   /** PEM certificate chain and private key; when given, the server speaks only HTTPS. Null for plain HTTP. */
   public record Tls(Path certFile, Path keyFile) {}
+
+  /**
+   * The collector's visitor cookie and the proxies whose X-Forwarded-For / X-Forwarded-Proto it believes.
+   *
+   * @param cookieDomain the cookie's Domain attribute, or null for a host-only cookie
+   * @param trustedProxies IP addresses or CIDR blocks, validated
+   */
+  public record Collector(String cookieName, String cookieDomain, List<String> trustedProxies) {
+    public static final Collector DEFAULTS = new Collector(CollectorSettings.DEFAULT_COOKIE_NAME, null, List.of());
+  }
 
   /** A site the collector accepts and reports cover. */
   public record Site(String id, ZoneId timeZone, List<String> origins, DoNotTrack doNotTrack) {}

@@ -1,5 +1,6 @@
 package com.clozette.analytics.server.config;
 
+import com.clozette.analytics.collector.IpRange;
 import com.clozette.analytics.log.FsyncPolicy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -31,6 +32,8 @@ public final class ConfigLoader {
   public static final String DEFAULT_FILE = "config/analytics.yaml";
   private static final Pattern SITE_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
   private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
+  private static final Pattern COOKIE_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}");
+  private static final Pattern COOKIE_DOMAIN = Pattern.compile("\\.?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+");
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
   private ConfigLoader() {}
@@ -64,7 +67,7 @@ public final class ConfigLoader {
     }
     ObjectNode config = (ObjectNode) root;
     applyEnvironment(config, env);
-    onlyKeys(config, "", Set.of("server", "dataDir", "sites", "log", "sessions", "auth", "store", "sink", "kafka", "druid"));
+    onlyKeys(config, "", Set.of("server", "dataDir", "sites", "log", "sessions", "auth", "store", "sink", "kafka", "druid", "collector"));
 
     JsonNode server = section(config, "server", Set.of("port", "host", "tls"));
     int port = integer(server, "server.port", 8080, 0, 65535);
@@ -86,7 +89,41 @@ public final class ConfigLoader {
     JsonNode sessions = section(config, "sessions", Set.of("gapMinutes"));
     Duration gap = Duration.ofMinutes(longValue(sessions, "sessions.gapMinutes", 30, 1, 24 * 60));
 
-    return new AnalyticsConfig(host, port, tls, dataDir, sites, logConfig, gap, auth(config, siteIds), scaleOut(config));
+    return new AnalyticsConfig(host, port, tls, dataDir, sites, logConfig, gap, auth(config, siteIds), scaleOut(config), collector(config));
+  }
+
+  private static AnalyticsConfig.Collector collector(ObjectNode config) {
+    JsonNode collector = section(config, "collector", Set.of("cookieName", "cookieDomain", "trustedProxies"));
+    String cookieName = text(collector, "collector.cookieName", AnalyticsConfig.Collector.DEFAULTS.cookieName());
+    if (!COOKIE_NAME.matcher(cookieName).matches()) {
+      throw new ConfigException("collector.cookieName", "must be a cookie name of letters, digits and !#$%&'*+.^_`|~-, not '" + cookieName + "'");
+    }
+    String cookieDomain = text(collector, "collector.cookieDomain", "");
+    if (!cookieDomain.isEmpty() && !COOKIE_DOMAIN.matcher(cookieDomain).matches()) {
+      throw new ConfigException("collector.cookieDomain", "must be a domain such as .clozette.co.id, not '" + cookieDomain + "'");
+    }
+    // A list in the file; ANALYTICS_TRUSTED_PROXIES gives one comma-separated text.
+    JsonNode proxies = collector.get("trustedProxies");
+    List<String> entries = new ArrayList<>();
+    if (proxies != null && proxies.isArray()) {
+      proxies.forEach(proxy -> entries.add(proxy.asText()));
+    } else if (proxies != null && proxies.isValueNode()) {
+      for (String proxy : proxies.asText().split(",")) {
+        if (!proxy.isBlank()) {
+          entries.add(proxy.trim());
+        }
+      }
+    } else if (proxies != null && !proxies.isNull()) {
+      throw new ConfigException("collector.trustedProxies", "must be a list of IP addresses or CIDR blocks");
+    }
+    for (int i = 0; i < entries.size(); i++) {
+      try {
+        IpRange.parse(entries.get(i));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("collector.trustedProxies[" + i + "]", e.getMessage());
+      }
+    }
+    return new AnalyticsConfig.Collector(cookieName, cookieDomain.isEmpty() ? null : cookieDomain.toLowerCase(Locale.ROOT), List.copyOf(entries));
   }
 
   private static AnalyticsConfig.ScaleOut scaleOut(ObjectNode config) {
@@ -159,6 +196,7 @@ public final class ConfigLoader {
 
   private static void applyEnvironment(ObjectNode config, Map<String, String> env) {
     override(config, env, "ANALYTICS_PORT", "server", "port");
+    override(config, env, "ANALYTICS_TRUSTED_PROXIES", "collector", "trustedProxies");
     override(config, env, "ANALYTICS_HOST", "server", "host");
     override(config, env, "ANALYTICS_DATA_DIR", null, "dataDir");
     if (env.containsKey("ANALYTICS_TLS_CERT") || env.containsKey("ANALYTICS_TLS_KEY")) {

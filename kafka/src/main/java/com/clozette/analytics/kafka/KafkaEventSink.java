@@ -1,0 +1,123 @@
+package com.clozette.analytics.kafka;
+
+import com.clozette.analytics.collector.sink.EventSink;
+import com.clozette.analytics.event.Event;
+import com.clozette.analytics.event.EventCodec;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The collector's sink at scale: each event becomes one record of the events topic, keyed by site and
+ * visitor so that a visitor's events stay in one partition, valued by {@link EventCodec#encode}.
+ *
+ * <p>Acknowledgement: the producer is idempotent with {@code acks=all}, and the future succeeds only
+ * when every record of the batch was acknowledged by all in-sync replicas. When Kafka is unreachable
+ * the sink fails fast instead of spooling: {@code max.block.ms} bounds the wait for metadata or
+ * buffer space and {@code delivery.timeout.ms} the wait for the acknowledgement, so the collector
+ * answers 503 within seconds and the client (the tracker retries) sends again; nothing is
+ * acknowledged that Kafka does not hold. A retried batch may duplicate records that did reach Kafka
+ * before the failure; the stream processor drops those copies by {@code (site, id)}.
+ */
+public final class KafkaEventSink implements EventSink, AutoCloseable {
+  private final Vertx vertx;
+  private final String topic;
+  private final Producer<String, byte[]> producer;
+  // send() blocks for up to max.block.ms while metadata is missing (Kafka down, first use), so it
+  // never runs on an event loop: one thread is enough, as send() otherwise only appends to a buffer.
+  private final ExecutorService sender = Executors.newSingleThreadExecutor(runnable -> {
+    Thread thread = new Thread(runnable, "kafka-event-sink");
+    thread.setDaemon(true);
+    return thread;
+  });
+
+  public KafkaEventSink(Vertx vertx, KafkaSettings settings, String clientId) {
+    this.vertx = vertx;
+    this.topic = settings.eventsTopic();
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrap());
+    props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) settings.sendTimeout().toMillis());
+    // delivery.timeout.ms must be at least linger.ms + request.timeout.ms
+    int delivery = (int) settings.deliveryTimeout().toMillis();
+    props.put(ProducerConfig.LINGER_MS_CONFIG, 2);
+    props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.max(1000, delivery - 500));
+    props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, delivery);
+    props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+  }
+
+  @Override
+  public Future<Void> store(List<Event> events) {
+    return Future.fromCompletionStage(send(events), vertx.getOrCreateContext());
+  }
+
+  /**
+   * Sends the events; the stage completes once Kafka acknowledged all of them, or fails with the
+   * first failure. It completes on a Kafka client thread, so callers that block on it (the importer,
+   * on a worker) do not need an event loop.
+   */
+  public CompletableFuture<Void> send(List<Event> events) {
+    if (events.isEmpty()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    CompletableFuture<Void> all = new CompletableFuture<>();
+    try {
+      sender.execute(() -> {
+        CompletableFuture<?>[] acks = new CompletableFuture<?>[events.size()];
+        for (int i = 0; i < events.size(); i++) {
+          Event event = events.get(i);
+          CompletableFuture<Void> ack = new CompletableFuture<>();
+          acks[i] = ack;
+          try {
+            producer.send(new ProducerRecord<>(topic, EventKeys.visitor(event), EventCodec.encode(event)), (metadata, failure) -> {
+              if (failure == null) {
+                ack.complete(null);
+              } else {
+                ack.completeExceptionally(failure);
+              }
+            });
+          } catch (RuntimeException e) {
+            // Kafka unreachable (metadata wait timed out) or closed: the next sends would each wait
+            // max.block.ms again, so the rest of the batch fails with the same cause at once.
+            for (int j = i; j < events.size(); j++) {
+              CompletableFuture<Void> failed = j == i ? ack : new CompletableFuture<>();
+              failed.completeExceptionally(e);
+              acks[j] = failed;
+            }
+            break;
+          }
+        }
+        CompletableFuture.allOf(acks).whenComplete((done, failure) -> {
+          if (failure == null) {
+            all.complete(null);
+          } else {
+            all.completeExceptionally(failure);
+          }
+        });
+      });
+    } catch (RejectedExecutionException closed) {
+      all.completeExceptionally(new IllegalStateException("the Kafka sink is closed", closed));
+    }
+    return all;
+  }
+
+  @Override
+  public void close() {
+    sender.shutdown();
+    producer.close(java.time.Duration.ofSeconds(5));
+  }
+}

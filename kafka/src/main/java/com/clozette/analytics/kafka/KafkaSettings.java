@@ -1,0 +1,32 @@
+package com.clozette.analytics.kafka;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Where the scale-out event path lives in Kafka, and how long the collector may wait for it.
+ *
+ * @param bootstrap bootstrap servers, comma-separated host:port
+ * @param eventsTopic raw events from the collectors and imports, keyed by site and visitor
+ * @param cleanTopic de-duplicated events, one JSON row each, that Druid ingests and the sessioniser reads
+ * @param sessionsTopic session rows with a sign (collapsing), that Druid ingests
+ * @param partitions partitions of the topics this system creates; the stream processor scales up to this many instances
+ * @param replication replication factor of those topics
+ * @param applicationId Kafka Streams application id: the consumer group and prefix of its internal topics
+ * @param stateDir where Kafka Streams keeps its checkpoint and lock files (stores are in memory)
+ * @param sendTimeout the longest the sink waits for a broker before failing a beacon (max.block.ms)
+ * @param deliveryTimeout the longest a record may wait for its acknowledgement, retries included (delivery.timeout.ms)
+ * @param sessionGapMillis a gap of more than this between two events of a visitor starts a new session
+ */
+public record KafkaSettings(
+    String bootstrap,
+    String eventsTopic,
+    String cleanTopic,
+    String sessionsTopic,
+    int partitions,
+    short replication,
+    String applicationId,
+    Path stateDir,
+    Duration sendTimeout,
+    Duration deliveryTimeout,
+    long sessionGapMillis) {}
