@@ -1,5 +1,6 @@
 package com.clozette.analytics.druid;
 
+import com.clozette.analytics.aggregator.report.Dimension;
 import com.clozette.analytics.aggregator.report.PageCount;
 import com.clozette.analytics.aggregator.report.Queries;
 import com.clozette.analytics.aggregator.report.Report;
@@ -115,9 +116,61 @@ public final class DruidReportStore implements ReportStore {
     });
   }
 
+  /**
+   * The events column each page-view dimension groups by, null-coalesced as the embedded store does.
+   * The events datasource has every page-view dimension.
+   */
+  private static final Map<Dimension, String> VIEW_KEYS = Map.of(
+      Dimension.PAGE, "path",
+      Dimension.PLATFORM, "platform",
+      Dimension.DEVICE, "COALESCE(device, 'Unknown')",
+      Dimension.BROWSER, "COALESCE(browser, 'Unknown')",
+      Dimension.OS, "COALESCE(os, 'Unknown')");
+
+  /**
+   * The sessions column each session dimension groups by. The signed session rows carry only the
+   * entry and exit pages: a session's referrer, UTM source, platform, device, browser and OS are not
+   * in them, so breakdowns by referrer and utm_source answer 501, and those by platform, device,
+   * browser and OS have pageviews and visitors but no session counts ({@code sessions} null).
+   */
+  private static final Map<Dimension, String> SESSION_KEYS = Map.of(
+      Dimension.ENTRY, "entry",
+      Dimension.EXIT, "exit");
+
+  /**
+   * Page-view dimensions from the events datasource (pageviews exact, visitors from the sketch);
+   * entry and exit from the signed session rows (sessions and visitors exact). Ordered, paged and
+   * counted like the embedded store: most pageviews (or sessions) first, then by key.
+   */
   @Override
   public Future<Results.Breakdown> breakdown(Queries.Breakdown query) {
-    return notYet("breakdown");
+    List<Param> range = range(query.site(), query.from(), query.to());
+    String grouped;
+    String order;
+    if (VIEW_KEYS.containsKey(query.by())) {
+      grouped = "SELECT " + VIEW_KEYS.get(query.by()) + " AS \"key\", SUM(\"events\") AS pageviews,"
+          + " APPROX_COUNT_DISTINCT_DS_HLL(vid_sketch) AS visitors FROM " + events + " WHERE " + COUNTED_PAGEVIEWS + " GROUP BY 1";
+      order = "pageviews DESC";
+    } else if (SESSION_KEYS.containsKey(query.by())) {
+      // Net sessions per key and visitor first: a visitor counts for a key while any of their
+      // sessions there survives the retractions, so visitors are exact too.
+      grouped = "SELECT \"key\", SUM(n) AS sessions, COUNT(*) AS visitors FROM (SELECT " + SESSION_KEYS.get(query.by())
+          + " AS \"key\", vid, SUM(sign) AS n FROM " + sessions + " WHERE " + IN_RANGE + " GROUP BY 1, 2 HAVING SUM(sign) > 0)"
+          + " GROUP BY 1";
+      order = "sessions DESC";
+    } else {
+      return notYet("breakdown by " + query.by().wireName() + " (the session rows have no " + query.by().wireName() + ")");
+    }
+    // limit and offset are validated integers, never user text
+    Future<List<JsonNode>> page = sql.query("SELECT * FROM (" + grouped + ") ORDER BY " + order + ", \"key\" ASC"
+        + " LIMIT " + query.limit() + (query.offset() > 0 ? " OFFSET " + query.offset() : ""), range);
+    Future<List<JsonNode>> keys = sql.query("SELECT COUNT(*) AS total FROM (" + grouped + ")", range);
+    return Future.all(page, keys).map(all -> {
+      List<Results.BreakdownRow> rows = page.result().stream().map(row -> new Results.BreakdownRow(row.path("key").asText(),
+          nullableLong(row, "pageviews"), row.path("visitors").asLong(), nullableLong(row, "sessions"))).toList();
+      return new Results.Breakdown(query.site(), query.from().toString(), query.to().toString(), query.by().wireName(), rows,
+          first(keys.result()).path("total").asLong(0));
+    });
   }
 
   @Override
@@ -125,9 +178,24 @@ public final class DruidReportStore implements ReportStore {
     return notYet("visitors (new vs returning)");
   }
 
+  /**
+   * Visitors (any counted event, from the sketch) and pageviews from the start of the window up to
+   * now. Minute-aligned at scale: the events datasource keeps minutes, so the window starts at the
+   * beginning of the minute {@code window} ago and may hold up to a minute more than the embedded
+   * store's; and events reach Druid seconds after they were acknowledged.
+   */
   @Override
   public Future<Results.Realtime> realtime(String site, Duration window) {
-    return notYet("realtime");
+    long now = System.currentTimeMillis();
+    long from = Math.floorDiv(now - window.toMillis(), MINUTE_MILLIS) * MINUTE_MILLIS;
+    return sql.query("SELECT APPROX_COUNT_DISTINCT_DS_HLL(vid_sketch) AS visitors,"
+        + " SUM(CASE WHEN \"type\" = 'pageview' THEN \"events\" ELSE 0 END) AS pageviews FROM " + events
+        + " WHERE site = ? AND bot = 'false' AND __time >= MILLIS_TO_TIMESTAMP(?) AND __time <= MILLIS_TO_TIMESTAMP(?)",
+        List.of(Param.text(site), Param.number(from), Param.number(now))).map(rows -> {
+          JsonNode row = first(rows);
+          return new Results.Realtime(site, (int) window.toSeconds(), row.path("visitors").asLong(0), row.path("pageviews").asLong(0),
+              Instant.ofEpochMilli(now).toString());
+        });
   }
 
   @Override
@@ -138,8 +206,8 @@ public final class DruidReportStore implements ReportStore {
   /**
    * Not built for the Druid store yet: the answer is a 501 that says so, never a wrong or empty
    * result. New vs returning visitors need each visitor's first pageview ever, which the rolled-up
-   * events datasource does not keep; the others need per-dimension session columns and small-cell
-   * folding over sketches.
+   * events datasource does not keep; breakdowns by referrer and UTM source need those columns in the
+   * session rows; the page export needs small-cell folding over sketches.
    */
   private static <T> Future<T> notYet(String what) {
     return Future.failedFuture(new com.clozette.analytics.aggregator.http.ApiException(501, "not_implemented",
@@ -175,6 +243,7 @@ public final class DruidReportStore implements ReportStore {
 
   private static final String IN_RANGE = "site = ? AND __time >= MILLIS_TO_TIMESTAMP(?) AND __time < MILLIS_TO_TIMESTAMP(?)";
   private static final String COUNTED_PAGEVIEWS = IN_RANGE + " AND \"type\" = 'pageview' AND bot = 'false'";
+  private static final long MINUTE_MILLIS = 60_000;
   private static final JsonNode EMPTY = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
 
   private static List<Param> range(String site, Instant from, Instant to) {
@@ -183,6 +252,11 @@ public final class DruidReportStore implements ReportStore {
 
   private static JsonNode first(List<JsonNode> rows) {
     return rows.isEmpty() ? EMPTY : rows.get(0);
+  }
+
+  private static Long nullableLong(JsonNode row, String field) {
+    JsonNode value = row.path(field);
+    return value.isMissingNode() || value.isNull() ? null : value.asLong();
   }
 
   private static Map<Integer, JsonNode> byBucket(List<JsonNode> rows) {

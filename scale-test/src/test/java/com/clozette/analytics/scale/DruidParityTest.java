@@ -1,6 +1,7 @@
 package com.clozette.analytics.scale;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.clozette.analytics.golden.GoldenData;
@@ -19,6 +20,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,6 +37,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class DruidParityTest {
   private static final String STAFF_TOKEN = "staff-token-for-scale-tests-0123456789";
   private static final Duration VISIBLE_TIMEOUT = Duration.ofSeconds(180);
+  private static final Duration REALTIME_TIMEOUT = Duration.ofSeconds(60);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -134,6 +137,99 @@ class DruidParityTest {
     assertEquals(week.get("pageviews").asLong(), pageviews);
     // a session belongs to the day of its first event, so the days' sessions add up to the week's
     assertEquals(week.get("sessions").asLong(), sessions);
+  }
+
+  @Test
+  void entryBreakdownOfTheWeekIsTheReportsEntryPages() throws IOException {
+    GoldenData.Query week = GoldenData.queries().get(0);
+    JsonNode expected = week.expected().get("entryPages");
+    JsonNode top = breakdown(week, "entry", expected.size());
+    assertEquals(expected.size(), top.get("rows").size(), top.toString());
+    for (int i = 0; i < expected.size(); i++) {
+      JsonNode row = top.get("rows").get(i);
+      assertEquals(expected.get(i).get("path").asText(), row.get("key").asText(), "row " + i + ": " + row);
+      assertEquals(expected.get(i).get("sessions").asLong(), row.get("sessions").asLong(), "row " + i + ": " + row);
+      assertFalse(row.hasNonNull("pageviews"), "entry rows count sessions, not pageviews: " + row);
+    }
+    JsonNode all = breakdown(week, "entry", 1000);
+    long sessions = 0;
+    for (JsonNode row : all.get("rows")) {
+      sessions += row.get("sessions").asLong();
+    }
+    assertEquals(week.expected().get("sessions").asLong(), sessions);
+    assertEquals(all.get("rows").size(), all.get("total").asLong());
+    JsonNode second = breakdown(week, "entry", 1, 1);
+    assertEquals(expected.get(1).get("path").asText(), second.get("rows").get(0).get("key").asText(), second.toString());
+    assertEquals(all.get("total").asLong(), second.get("total").asLong());
+  }
+
+  /**
+   * Platform rows add up to the week's pageviews. Sessions per platform are not available at scale
+   * (the session rows carry no platform), so the rows say null rather than a wrong number.
+   */
+  @Test
+  void platformBreakdownOfTheWeekAddsUpToTheReportsPageviews() throws IOException {
+    GoldenData.Query week = GoldenData.queries().get(0);
+    JsonNode platforms = breakdown(week, "platform", 1000);
+    long pageviews = 0;
+    for (JsonNode row : platforms.get("rows")) {
+      pageviews += row.get("pageviews").asLong();
+      assertTrue(row.get("visitors").asLong() > 0, row.toString());
+      assertFalse(row.hasNonNull("sessions"), "no session counts per platform at scale: " + row);
+    }
+    assertEquals(week.expected().get("pageviews").asLong(), pageviews);
+    assertEquals(platforms.get("rows").size(), platforms.get("total").asLong());
+  }
+
+  @Test
+  void breakdownsTheSessionRowsCannotAnswerSaySo() {
+    HttpResponse<String> response = get("/api/v1/breakdown?" + GoldenData.queries().get(0).queryString() + "&by=referrer");
+    assertEquals(501, response.statusCode(), response.body());
+    assertTrue(response.body().contains("not_implemented"), response.body());
+  }
+
+  /** Events of a minute ago, imported now, show in realtime once Druid ingested them. Bounded. */
+  @Test
+  void realtimeCountsTheLastMinutesEvents() throws Exception {
+    long ts = System.currentTimeMillis() - 60_000;
+    String ua = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:132.0) Gecko/20100101 Firefox/132.0";
+    StringBuilder ndjson = new StringBuilder();
+    String[][] views = {{"realtime-visitor-1", "/"}, {"realtime-visitor-1", "/trending"}, {"realtime-visitor-2", "/"}};
+    for (int i = 0; i < views.length; i++) {
+      ndjson.append(JSON.createObjectNode().put("id", UUID.randomUUID().toString()).put("site", "clozette-id")
+          .put("type", "pageview").put("ts", ts + i * 1000L).put("vid", views[i][0]).put("platform", "web").put("ua", ua)
+          .put("url", "https://www.clozette.co.id" + views[i][1])).append('\n');
+    }
+    HttpResponse<String> imported = send(HttpRequest.newBuilder(uri("/api/v1/import")).timeout(Duration.ofSeconds(30))
+        .header("Authorization", "Bearer " + STAFF_TOKEN).header("Content-Type", "application/x-ndjson")
+        .POST(HttpRequest.BodyPublishers.ofString(ndjson.toString())).build());
+    assertEquals(200, imported.statusCode(), imported.body());
+    assertEquals(3, JSON.readTree(imported.body()).get("accepted").asLong(), imported.body());
+
+    long deadline = System.nanoTime() + REALTIME_TIMEOUT.toNanos();
+    JsonNode realtime = null;
+    while (System.nanoTime() < deadline) {
+      HttpResponse<String> response = get("/api/v1/realtime?site=clozette-id");
+      assertEquals(200, response.statusCode(), response.body());
+      realtime = JSON.readTree(response.body());
+      if (realtime.get("pageviews").asLong() >= 3) {
+        break;
+      }
+      Thread.sleep(1000);
+    }
+    assertEquals(3, realtime.get("pageviews").asLong(), "realtime within " + REALTIME_TIMEOUT + ": " + realtime);
+    assertEquals(2, realtime.get("visitors").asLong(), realtime.toString());
+    assertEquals(300, realtime.get("windowSeconds").asInt(), realtime.toString());
+  }
+
+  private static JsonNode breakdown(GoldenData.Query query, String by, int limit) throws IOException {
+    return breakdown(query, by, limit, 0);
+  }
+
+  private static JsonNode breakdown(GoldenData.Query query, String by, int limit, int offset) throws IOException {
+    HttpResponse<String> response = get("/api/v1/breakdown?" + query.queryString() + "&by=" + by + "&limit=" + limit + "&offset=" + offset);
+    assertEquals(200, response.statusCode(), response.body());
+    return JSON.readTree(response.body());
   }
 
   /**

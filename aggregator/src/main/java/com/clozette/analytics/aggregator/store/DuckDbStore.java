@@ -45,7 +45,7 @@ public final class DuckDbStore implements EventStore, ReportStore, AutoCloseable
   private final BlockingQueue<Connection> readers;
   private final WorkerExecutor reportWorkers;
   private final Sessionizer sessionizer;
-  private final VisitorHours visitorHours;
+  private final Map<Grain, VisitorSets> visitorSets = new java.util.EnumMap<>(Grain.class);
   private final ReportQueries reportQueries;
   private final DetailQueries detailQueries = new DetailQueries();
   private final List<Consumer<DataChange>> changeListeners = new CopyOnWriteArrayList<>();
@@ -59,8 +59,10 @@ public final class DuckDbStore implements EventStore, ReportStore, AutoCloseable
     this.readers = readers;
     this.reportWorkers = reportWorkers;
     this.sessionizer = new Sessionizer(sessionGapMillis);
-    this.visitorHours = new VisitorHours();
-    this.reportQueries = new ReportQueries(visitorHours);
+    for (Grain grain : Grain.values()) {
+      visitorSets.put(grain, new VisitorSets());
+    }
+    this.reportQueries = new ReportQueries(visitorSets);
     try (Statement statement = writer.createStatement()) {
       for (String clear : Schema.CLEAR_STAGED) {
         statement.execute(clear);
@@ -76,9 +78,11 @@ public final class DuckDbStore implements EventStore, ReportStore, AutoCloseable
           lastVisitorNumber = Math.max(lastVisitorNumber, rows.getInt(3));
         }
       }
-      try (ResultSet rows = statement.executeQuery(Schema.LOAD_VISITOR_HOURS)) {
-        while (rows.next()) {
-          visitorHours.load(new VisitorHours.Key(rows.getString(1), rows.getLong(2)), rows.getBytes(3));
+      for (Grain grain : Grain.values()) {
+        try (ResultSet rows = statement.executeQuery(Schema.loadVisitors(grain))) {
+          while (rows.next()) {
+            visitorSets.get(grain).load(new VisitorSets.Key(rows.getString(1), rows.getLong(2)), rows.getBytes(3));
+          }
         }
       }
       try (ResultSet row = statement.executeQuery(Schema.LAST_BATCH)) {
@@ -141,7 +145,7 @@ public final class DuckDbStore implements EventStore, ReportStore, AutoCloseable
   public synchronized IngestResult insert(List<Event> events, LogPosition loadedUpTo) {
     long batch = ++lastBatch;
     Batch fresh = dedupe(events);
-    Map<VisitorHours.Key, RoaringBitmap> visitorsAdded = Map.of();
+    Map<Grain, Map<VisitorSets.Key, RoaringBitmap>> visitorsAdded = new java.util.EnumMap<>(Grain.class);
     List<DataChange> changes = new ArrayList<>();
     try {
       if (!fresh.events.isEmpty()) {
@@ -152,10 +156,13 @@ public final class DuckDbStore implements EventStore, ReportStore, AutoCloseable
             statement.execute(clear);
           }
           statement.execute(Schema.FRESH_EVENTS.replace("?", Long.toString(batch)));
-          statement.execute(Schema.ADD_PAGEVIEWS);
           statement.execute(Schema.UPDATE_FIRST_SEEN);
-          visitorsAdded = visitorHours.withAdded(freshVisitors(statement));
-          saveVisitorHours(visitorsAdded);
+          for (Grain grain : Grain.values()) {
+            statement.execute(Schema.addPageviews(grain));
+            Map<VisitorSets.Key, RoaringBitmap> added = visitorSets.get(grain).withAdded(freshVisitors(statement, grain));
+            saveVisitors(grain, added);
+            visitorsAdded.put(grain, added);
+          }
           sessionizer.resessionise(statement);
           try (ResultSet spans = statement.executeQuery(Schema.CHANGED_SPANS)) {
             while (spans.next()) {
@@ -180,7 +187,7 @@ public final class DuckDbStore implements EventStore, ReportStore, AutoCloseable
     fresh.keys.forEach(key -> storedEvents.put(key, 0));
     fresh.newVisitors.forEach((key, visitor) -> visitorNumbers.put(key, visitor.number()));
     lastVisitorNumber = fresh.lastVisitorNumber;
-    visitorHours.publish(visitorsAdded);
+    visitorsAdded.forEach((grain, added) -> visitorSets.get(grain).publish(added));
     for (DataChange change : changes) {
       changeListeners.forEach(listener -> listener.accept(change));
     }
@@ -232,23 +239,23 @@ public final class DuckDbStore implements EventStore, ReportStore, AutoCloseable
     }
   }
 
-  private static Map<VisitorHours.Key, int[]> freshVisitors(Statement statement) throws SQLException {
-    Map<VisitorHours.Key, int[]> visitors = new HashMap<>();
-    try (ResultSet rows = statement.executeQuery(Schema.FRESH_VISITORS)) {
+  private static Map<VisitorSets.Key, int[]> freshVisitors(Statement statement, Grain grain) throws SQLException {
+    Map<VisitorSets.Key, int[]> visitors = new HashMap<>();
+    try (ResultSet rows = statement.executeQuery(Schema.freshVisitors(grain))) {
       while (rows.next()) {
         Object[] numbers = (Object[]) rows.getArray(3).getArray();
-        visitors.put(new VisitorHours.Key(rows.getString(1), rows.getLong(2)), VisitorHours.toIntArray(Arrays.asList(numbers)));
+        visitors.put(new VisitorSets.Key(rows.getString(1), rows.getLong(2)), VisitorSets.toIntArray(Arrays.asList(numbers)));
       }
     }
     return visitors;
   }
 
-  private void saveVisitorHours(Map<VisitorHours.Key, RoaringBitmap> hours) throws SQLException {
-    try (PreparedStatement save = writer.prepareStatement(Schema.SAVE_VISITOR_HOUR)) {
-      for (Map.Entry<VisitorHours.Key, RoaringBitmap> hour : hours.entrySet()) {
-        save.setString(1, hour.getKey().site());
-        save.setLong(2, hour.getKey().hour());
-        save.setBytes(3, VisitorHours.serialize(hour.getValue()));
+  private void saveVisitors(Grain grain, Map<VisitorSets.Key, RoaringBitmap> sets) throws SQLException {
+    try (PreparedStatement save = writer.prepareStatement(Schema.saveVisitors(grain))) {
+      for (Map.Entry<VisitorSets.Key, RoaringBitmap> set : sets.entrySet()) {
+        save.setString(1, set.getKey().site());
+        save.setLong(2, set.getKey().bucket());
+        save.setBytes(3, VisitorSets.serialize(set.getValue()));
         save.addBatch();
       }
       save.executeBatch();

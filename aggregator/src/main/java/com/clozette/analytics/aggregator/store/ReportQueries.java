@@ -1,14 +1,15 @@
 package com.clozette.analytics.aggregator.store;
 
 import com.clozette.analytics.aggregator.report.PageCount;
+import com.clozette.analytics.aggregator.report.Queries;
 import com.clozette.analytics.aggregator.report.Report;
 import com.clozette.analytics.aggregator.report.ReportQuery;
+import com.clozette.analytics.aggregator.report.Results;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import com.clozette.analytics.aggregator.report.Queries;
-import com.clozette.analytics.aggregator.report.Results;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,12 +17,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The report of RULES.md over [from, to): whole hours from the hourly rollups, the partial hours
- * at the two edges from the detail tables, added up. Every statement takes the same parameters:
- * site, first whole hour, end of whole hours, then the two edge ranges in milliseconds.
+ * The report of RULES.md over [from, to), added up from three layers: the whole UTC days inside it
+ * from the day rollups, the whole hours around those days from the hour rollups, and the partial
+ * hours at the two edges from the detail tables. So its cost depends on the number of days and
+ * pages, not on the number of events.
  */
 final class ReportQueries {
-  static final long HOUR = 3_600_000L;
+  static final long HOUR = Grain.HOUR.millis;
+  private static final long HOURS_PER_DAY = Grain.DAY.millis / HOUR;
 
   /**
    * The rows of a detail table in either edge range: two plain range scans, not one OR, so that
@@ -32,6 +35,15 @@ final class ReportQueries {
         .formatted(table, time);
   }
 
+  /** The rows of a rollup kind in the layers: the whole days, then the whole hours before and after them. */
+  private static String inLayers(String kind, String columns) {
+    return """
+        SELECT %2$s FROM %1$s WHERE site = ? AND bucket >= ? AND bucket < ?
+        UNION ALL SELECT %2$s FROM %3$s WHERE site = ? AND bucket >= ? AND bucket < ?
+        UNION ALL SELECT %2$s FROM %3$s WHERE site = ? AND bucket >= ? AND bucket < ?"""
+        .formatted(Grain.DAY.table(kind), columns, Grain.HOUR.table(kind));
+  }
+
   private static final String EDGE_EVENTS = """
       SELECT count(*), list(DISTINCT vnum) FROM %s WHERE type = 'pageview' AND NOT bot"""
       .formatted(inEdges("events", "ts"));
@@ -40,31 +52,25 @@ final class ReportQueries {
       SELECT count(*), coalesce(sum(end_ts - start_ts), 0), count(*) FILTER (WHERE pageviews = 1) FROM %s
       WHERE pageviews > 0""".formatted(inEdges("sessions", "start_ts"));
 
-  private static final String HOURLY_PAGEVIEWS = """
-      SELECT hour, sum(pageviews) FROM page_hours WHERE site = ? AND hour >= ? AND hour < ? GROUP BY hour""";
-
-  private static final String HOURLY_SESSIONS = """
-      SELECT hour, sessions, duration_ms, bounces FROM session_hours WHERE site = ? AND hour >= ? AND hour < ?""";
-
   private static final String TOP_PAGES = """
       SELECT path, sum(n) AS n FROM (
-        SELECT path, sessions AS n FROM %1$s_hours WHERE site = ? AND hour >= ? AND hour < ?
+        %s
         UNION ALL
-        SELECT %1$s_path, count(*) FROM %2$s WHERE pageviews > 0 GROUP BY 1)
+        SELECT %s_path, count(*) FROM %s WHERE pageviews > 0 GROUP BY 1)
       GROUP BY path HAVING sum(n) > 0 ORDER BY n DESC, path ASC LIMIT ?""";
 
   /** Pageviews of the listed paths; the list is a DuckDB list parameter, so the plan is reused. */
   private static final String PAGEVIEWS_OF_PATHS = """
       SELECT path, sum(n) FROM (
-        SELECT path, pageviews AS n FROM page_hours WHERE site = ? AND hour >= ? AND hour < ? AND list_contains(?, path)
+        SELECT path, n FROM (%s) WHERE list_contains(?, path)
         UNION ALL
         SELECT path, count(*) FROM %s WHERE type = 'pageview' AND NOT bot AND list_contains(?, path) GROUP BY 1)
-      GROUP BY path""".formatted(inEdges("events", "ts"));
+      GROUP BY path""".formatted(inLayers("page", "path, pageviews AS n"), inEdges("events", "ts"));
 
-  private final VisitorHours visitorHours;
+  private final Map<Grain, VisitorSets> visitorSets;
 
-  ReportQueries(VisitorHours visitorHours) {
-    this.visitorHours = visitorHours;
+  ReportQueries(Map<Grain, VisitorSets> visitorSets) {
+    this.visitorSets = visitorSets;
   }
 
   /** How [from, to) splits into whole hours and two edge ranges (either may be empty). */
@@ -81,15 +87,25 @@ final class ReportQueries {
     boolean edgesEmpty() {
       return edge1From >= edge1To && edge2From >= edge2To;
     }
+
+    /** The whole hours as whole days plus the hours before and after them (any may be empty). */
+    Layers layers() {
+      long firstDay = Math.floorDiv(fromHour + HOURS_PER_DAY - 1, HOURS_PER_DAY);
+      long endDay = Math.floorDiv(toHour, HOURS_PER_DAY);
+      if (firstDay >= endDay) {
+        return new Layers(0, 0, fromHour, toHour, toHour, toHour);
+      }
+      return new Layers(firstDay, endDay, fromHour, firstDay * HOURS_PER_DAY, endDay * HOURS_PER_DAY, toHour);
+    }
   }
+
+  /** Whole days [fromDay, toDay), and whole hours [hours1From, hours1To) and [hours2From, hours2To). */
+  record Layers(long fromDay, long toDay, long hours1From, long hours1To, long hours2From, long hours2To) {}
 
   Report report(Connection connection, ReportQuery query) throws SQLException {
     Split split = Split.of(query.from().toEpochMilli(), query.to().toEpochMilli());
     String site = query.site();
-    Totals totals = new Totals();
-    Hourly hourly = Hourly.load(connection, site, split.fromHour(), split.toHour());
-    hourly.addTo(totals, site, split.fromHour(), split.toHour(), visitorHours);
-    addEdges(connection, totals, site, split);
+    Totals totals = totals(connection, site, split);
     return new Report(
         site, query.from().toString(), query.to().toString(), totals.pageviews, totals.visitorCount(), totals.sessions,
         totals.avgSessionSeconds(), totals.avgTimePerVisitorSeconds(), totals.bounceRate(),
@@ -101,8 +117,7 @@ final class ReportQueries {
   Results.TimeSeries timeSeries(Connection connection, Queries.Series query) throws SQLException {
     long from = query.from().toEpochMilli();
     long to = query.to().toEpochMilli();
-    Split whole = Split.of(from, to);
-    Hourly hourly = Hourly.load(connection, query.site(), Math.floorDiv(from, HOUR), Math.floorDiv(to + HOUR - 1, HOUR));
+    Rollup hourly = Rollup.load(connection, Grain.HOUR, query.site(), Math.floorDiv(from, HOUR), Math.floorDiv(to + HOUR - 1, HOUR));
     List<Results.Bucket> buckets = new ArrayList<>();
     List<Instant> boundaries = query.interval().boundaries(query.from(), query.to(), query.zone());
     for (int i = 0; i + 1 < boundaries.size(); i++) {
@@ -110,7 +125,7 @@ final class ReportQueries {
       long end = Math.min(to, boundaries.get(i + 1).toEpochMilli());
       Split split = Split.of(start, end);
       Totals totals = new Totals();
-      hourly.addTo(totals, query.site(), split.fromHour(), split.toHour(), visitorHours);
+      hourly.addTo(totals, query.site(), split.fromHour(), split.toHour(), visitorSets.get(Grain.HOUR));
       if (!split.edgesEmpty()) {
         addEdges(connection, totals, query.site(), split);
       }
@@ -124,9 +139,18 @@ final class ReportQueries {
 
   /** The visitor set and totals of the range: what the visitors summary builds on. */
   Totals totals(Connection connection, String site, long from, long to) throws SQLException {
-    Split split = Split.of(from, to);
+    return totals(connection, site, Split.of(from, to));
+  }
+
+  private Totals totals(Connection connection, String site, Split split) throws SQLException {
+    Layers layers = split.layers();
     Totals totals = new Totals();
-    Hourly.load(connection, site, split.fromHour(), split.toHour()).addTo(totals, site, split.fromHour(), split.toHour(), visitorHours);
+    Rollup.load(connection, Grain.DAY, site, layers.fromDay(), layers.toDay())
+        .addTo(totals, site, layers.fromDay(), layers.toDay(), visitorSets.get(Grain.DAY));
+    Rollup.load(connection, Grain.HOUR, site, layers.hours1From(), layers.hours1To())
+        .addTo(totals, site, layers.hours1From(), layers.hours1To(), visitorSets.get(Grain.HOUR));
+    Rollup.load(connection, Grain.HOUR, site, layers.hours2From(), layers.hours2To())
+        .addTo(totals, site, layers.hours2From(), layers.hours2To(), visitorSets.get(Grain.HOUR));
     addEdges(connection, totals, site, split);
     return totals;
   }
@@ -137,7 +161,7 @@ final class ReportQueries {
       try (ResultSet row = statement.executeQuery()) {
         row.next();
         totals.pageviews += row.getLong(1);
-        java.sql.Array visitors = row.getArray(2);
+        Array visitors = row.getArray(2);
         if (visitors != null) {
           for (Object visitor : (Object[]) visitors.getArray()) {
             totals.visitors.add(((Number) visitor).intValue());
@@ -156,48 +180,46 @@ final class ReportQueries {
     }
   }
 
-  /** The hourly rollups of a site over an hour range, loaded once and summed per bucket in memory. */
-  private record Hourly(Map<Long, Long> pageviews, Map<Long, long[]> sessions) {
-    static Hourly load(Connection connection, String site, long fromHour, long toHour) throws SQLException {
+  /** The pageview and session rollups of a site over a bucket range, loaded once and summed in memory. */
+  private record Rollup(Map<Long, Long> pageviews, Map<Long, long[]> sessions) {
+    static Rollup load(Connection connection, Grain grain, String site, long from, long to) throws SQLException {
       Map<Long, Long> pageviews = new HashMap<>();
       Map<Long, long[]> sessions = new HashMap<>();
-      if (fromHour >= toHour) {
-        return new Hourly(pageviews, sessions);
+      if (from >= to) {
+        return new Rollup(pageviews, sessions);
       }
-      try (PreparedStatement statement = connection.prepareStatement(HOURLY_PAGEVIEWS)) {
-        statement.setString(1, site);
-        statement.setLong(2, fromHour);
-        statement.setLong(3, toHour);
+      try (PreparedStatement statement = connection.prepareStatement(
+          "SELECT bucket, sum(pageviews) FROM %s WHERE site = ? AND bucket >= ? AND bucket < ? GROUP BY bucket".formatted(grain.table("page")))) {
+        bindRange(statement, 1, site, from, to);
         try (ResultSet rows = statement.executeQuery()) {
           while (rows.next()) {
             pageviews.put(rows.getLong(1), rows.getLong(2));
           }
         }
       }
-      try (PreparedStatement statement = connection.prepareStatement(HOURLY_SESSIONS)) {
-        statement.setString(1, site);
-        statement.setLong(2, fromHour);
-        statement.setLong(3, toHour);
+      try (PreparedStatement statement = connection.prepareStatement(
+          "SELECT bucket, sessions, duration_ms, bounces FROM %s WHERE site = ? AND bucket >= ? AND bucket < ?".formatted(grain.table("session")))) {
+        bindRange(statement, 1, site, from, to);
         try (ResultSet rows = statement.executeQuery()) {
           while (rows.next()) {
             sessions.put(rows.getLong(1), new long[] {rows.getLong(2), rows.getLong(3), rows.getLong(4)});
           }
         }
       }
-      return new Hourly(pageviews, sessions);
+      return new Rollup(pageviews, sessions);
     }
 
-    void addTo(Totals totals, String site, long fromHour, long toHour, VisitorHours visitorHours) {
-      for (long hour = fromHour; hour < toHour; hour++) {
-        totals.pageviews += pageviews.getOrDefault(hour, 0L);
-        long[] session = sessions.get(hour);
+    void addTo(Totals totals, String site, long from, long to, VisitorSets visitors) {
+      for (long bucket = from; bucket < to; bucket++) {
+        totals.pageviews += pageviews.getOrDefault(bucket, 0L);
+        long[] session = sessions.get(bucket);
         if (session != null) {
           totals.sessions += session[0];
           totals.durationMillis += session[1];
           totals.bounces += session[2];
         }
       }
-      visitorHours.addUnion(totals.visitors, site, fromHour, toHour);
+      visitors.addUnion(totals.visitors, site, from, to);
     }
   }
 
@@ -205,8 +227,10 @@ final class ReportQueries {
       throws SQLException {
     List<String> paths = new ArrayList<>();
     List<Long> counts = new ArrayList<>();
-    try (PreparedStatement statement = connection.prepareStatement(TOP_PAGES.formatted(end, inEdges("sessions", "start_ts")))) {
-      statement.setInt(bind(statement, 1, site, split), top);
+    String sql = TOP_PAGES.formatted(inLayers(end, "path, sessions AS n"), end, inEdges("sessions", "start_ts"));
+    try (PreparedStatement statement = connection.prepareStatement(sql)) {
+      int next = bindLayers(statement, 1, site, split.layers());
+      statement.setInt(bindEdges(statement, next, site, split), top);
       try (ResultSet rows = statement.executeQuery()) {
         while (rows.next()) {
           paths.add(rows.getString(1));
@@ -234,12 +258,10 @@ final class ReportQueries {
       return views;
     }
     try (PreparedStatement statement = connection.prepareStatement(PAGEVIEWS_OF_PATHS)) {
-      java.sql.Array list = connection.createArrayOf("VARCHAR", paths.toArray());
-      statement.setString(1, site);
-      statement.setLong(2, split.fromHour());
-      statement.setLong(3, split.toHour());
-      statement.setArray(4, list);
-      int next = bindEdges(statement, 5, site, split);
+      Array list = connection.createArrayOf("VARCHAR", paths.toArray());
+      int next = bindLayers(statement, 1, site, split.layers());
+      statement.setArray(next++, list);
+      next = bindEdges(statement, next, site, split);
       statement.setArray(next, list);
       try (ResultSet rows = statement.executeQuery()) {
         while (rows.next()) {
@@ -250,21 +272,21 @@ final class ReportQueries {
     return views;
   }
 
-  /** Binds site and whole hours, then site and the edges; returns the next parameter index. */
-  private static int bind(PreparedStatement statement, int index, String site, Split split) throws SQLException {
-    statement.setString(index++, site);
-    statement.setLong(index++, split.fromHour());
-    statement.setLong(index++, split.toHour());
-    return bindEdges(statement, index, site, split);
+  private static int bindLayers(PreparedStatement statement, int index, String site, Layers layers) throws SQLException {
+    index = bindRange(statement, index, site, layers.fromDay(), layers.toDay());
+    index = bindRange(statement, index, site, layers.hours1From(), layers.hours1To());
+    return bindRange(statement, index, site, layers.hours2From(), layers.hours2To());
   }
 
   private static int bindEdges(PreparedStatement statement, int index, String site, Split split) throws SQLException {
+    index = bindRange(statement, index, site, split.edge1From(), split.edge1To());
+    return bindRange(statement, index, site, split.edge2From(), split.edge2To());
+  }
+
+  private static int bindRange(PreparedStatement statement, int index, String site, long from, long to) throws SQLException {
     statement.setString(index++, site);
-    statement.setLong(index++, split.edge1From());
-    statement.setLong(index++, split.edge1To());
-    statement.setString(index++, site);
-    statement.setLong(index++, split.edge2From());
-    statement.setLong(index++, split.edge2To());
+    statement.setLong(index++, from);
+    statement.setLong(index++, to);
     return index;
   }
 }

@@ -30,14 +30,17 @@ final class Schema {
       batch BIGINT NOT NULL""";
 
   /** Bumped whenever a table changes shape; a store file of another version is refused at open. */
-  static final int VERSION = 2;
+  static final int VERSION = 3;
 
   static final String CREATE_META = "CREATE TABLE IF NOT EXISTS store_meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)";
   static final String READ_VERSION = "SELECT value FROM store_meta WHERE key = 'schema_version'";
   static final String WRITE_VERSION = "INSERT INTO store_meta VALUES ('schema_version', '" + VERSION + "')";
   static final String COUNT_TABLES = "SELECT count(*) FROM information_schema.tables WHERE table_name = 'events'";
 
-  static final List<String> DDL = List.of(
+  static final List<String> DDL = ddl();
+
+  private static List<String> ddl() {
+    List<String> ddl = new java.util.ArrayList<>(List.of(
       "CREATE TABLE IF NOT EXISTS events (" + EVENT_COLUMNS + ")",
       // first_seen: the visitor's first counted pageview ever, for new vs returning visitors.
       "CREATE TABLE IF NOT EXISTS visitor_numbers (" + VISITOR_COLUMNS + ", first_seen BIGINT)",
@@ -54,12 +57,21 @@ final class Schema {
         site VARCHAR NOT NULL, vid VARCHAR NOT NULL, start_ts BIGINT NOT NULL, end_ts BIGINT NOT NULL,
         events INTEGER NOT NULL, pageviews INTEGER NOT NULL, entry_path VARCHAR, exit_path VARCHAR,
         platform VARCHAR, ref_host VARCHAR, utm_source VARCHAR, device VARCHAR, browser VARCHAR, os VARCHAR)""",
-      "CREATE TABLE IF NOT EXISTS page_hours (site VARCHAR NOT NULL, hour BIGINT NOT NULL, path VARCHAR NOT NULL, pageviews BIGINT NOT NULL, PRIMARY KEY (site, hour, path))",
-      "CREATE TABLE IF NOT EXISTS session_hours (site VARCHAR NOT NULL, hour BIGINT NOT NULL, sessions BIGINT NOT NULL, duration_ms BIGINT NOT NULL, bounces BIGINT NOT NULL, PRIMARY KEY (site, hour))",
-      "CREATE TABLE IF NOT EXISTS entry_hours (site VARCHAR NOT NULL, hour BIGINT NOT NULL, path VARCHAR NOT NULL, sessions BIGINT NOT NULL, PRIMARY KEY (site, hour, path))",
-      "CREATE TABLE IF NOT EXISTS exit_hours (site VARCHAR NOT NULL, hour BIGINT NOT NULL, path VARCHAR NOT NULL, sessions BIGINT NOT NULL, PRIMARY KEY (site, hour, path))",
-      "CREATE TABLE IF NOT EXISTS visitor_hours (site VARCHAR NOT NULL, hour BIGINT NOT NULL, visitors BLOB NOT NULL, PRIMARY KEY (site, hour))",
-      "CREATE TABLE IF NOT EXISTS loader_position (log VARCHAR PRIMARY KEY, segment BIGINT NOT NULL, log_offset BIGINT NOT NULL)");
+      "CREATE TABLE IF NOT EXISTS loader_position (log VARCHAR PRIMARY KEY, segment BIGINT NOT NULL, log_offset BIGINT NOT NULL)"));
+    for (Grain grain : Grain.values()) {
+      ddl.add("CREATE TABLE IF NOT EXISTS %s (site VARCHAR NOT NULL, bucket BIGINT NOT NULL, path VARCHAR NOT NULL, pageviews BIGINT NOT NULL, PRIMARY KEY (site, bucket, path))"
+          .formatted(grain.table("page")));
+      ddl.add("CREATE TABLE IF NOT EXISTS %s (site VARCHAR NOT NULL, bucket BIGINT NOT NULL, sessions BIGINT NOT NULL, duration_ms BIGINT NOT NULL, bounces BIGINT NOT NULL, PRIMARY KEY (site, bucket))"
+          .formatted(grain.table("session")));
+      for (String end : List.of("entry", "exit")) {
+        ddl.add("CREATE TABLE IF NOT EXISTS %s (site VARCHAR NOT NULL, bucket BIGINT NOT NULL, path VARCHAR NOT NULL, sessions BIGINT NOT NULL, PRIMARY KEY (site, bucket, path))"
+            .formatted(grain.table(end)));
+      }
+      ddl.add("CREATE TABLE IF NOT EXISTS %s (site VARCHAR NOT NULL, bucket BIGINT NOT NULL, visitors BLOB NOT NULL, PRIMARY KEY (site, bucket))"
+          .formatted(grain.table("visitor")));
+    }
+    return List.copyOf(ddl);
+  }
 
   static final String MOVE_STAGED_EVENTS = "INSERT INTO events SELECT * FROM staged_events WHERE batch = ?";
 
@@ -74,10 +86,12 @@ final class Schema {
   /** The events the current batch stored: {@code batch} grows, so zone maps skip all older rows. */
   static final String FRESH_EVENTS = "CREATE OR REPLACE TEMP TABLE fresh_events AS SELECT * FROM events WHERE batch = ?";
 
-  static final String ADD_PAGEVIEWS = """
-      INSERT INTO page_hours
-      SELECT site, ts // 3600000, path, count(*) FROM fresh_events WHERE type = 'pageview' AND NOT bot GROUP BY ALL
-      ON CONFLICT DO UPDATE SET pageviews = pageviews + excluded.pageviews""";
+  static String addPageviews(Grain grain) {
+    return """
+        INSERT INTO %s
+        SELECT site, ts // %d, path, count(*) FROM fresh_events WHERE type = 'pageview' AND NOT bot GROUP BY ALL
+        ON CONFLICT DO UPDATE SET pageviews = pageviews + excluded.pageviews""".formatted(grain.table("page"), grain.millis);
+  }
 
   static final String UPDATE_FIRST_SEEN = """
       UPDATE visitor_numbers SET first_seen = f.first_view
@@ -91,12 +105,19 @@ final class Schema {
         UNION ALL SELECT site, lo, hi FROM span)
       GROUP BY site""";
 
-  static final String FRESH_VISITORS = """
-      SELECT site, ts // 3600000 AS hour, list(DISTINCT vnum) FROM fresh_events WHERE type = 'pageview' AND NOT bot GROUP BY ALL""";
+  static String freshVisitors(Grain grain) {
+    return """
+        SELECT site, ts // %d AS bucket, list(DISTINCT vnum) FROM fresh_events WHERE type = 'pageview' AND NOT bot GROUP BY ALL"""
+        .formatted(grain.millis);
+  }
 
-  static final String SAVE_VISITOR_HOUR = "INSERT OR REPLACE INTO visitor_hours VALUES (?, ?, ?)";
+  static String saveVisitors(Grain grain) {
+    return "INSERT OR REPLACE INTO %s VALUES (?, ?, ?)".formatted(grain.table("visitor"));
+  }
 
-  static final String LOAD_VISITOR_HOURS = "SELECT site, hour, visitors FROM visitor_hours";
+  static String loadVisitors(Grain grain) {
+    return "SELECT site, bucket, visitors FROM %s".formatted(grain.table("visitor"));
+  }
 
   static final String LAST_BATCH = "SELECT coalesce(max(batch), 0) FROM events";
 

@@ -12,7 +12,7 @@ import java.sql.Statement;
  * A new event at time t can only change runs that end at or after t - gap and start at or before
  * t + gap. Those runs are deleted and their whole span, widened to the new events, is rebuilt from
  * the stored events: any other run is more than a gap away from everything rebuilt, so it stands.
- * The rollups get the rebuilt runs added and the deleted runs subtracted.
+ * The hourly and daily rollups get the rebuilt runs added and the deleted runs subtracted.
  */
 final class Sessionizer {
   private final long gap;
@@ -70,17 +70,19 @@ final class Sessionizer {
         SELECT 1 AS sign, * FROM rebuilt WHERE pageviews > 0
         UNION ALL
         SELECT -1 AS sign, * FROM stale WHERE pageviews > 0""");
-    sql.execute("""
-        INSERT INTO session_hours
-        SELECT site, start_ts // 3600000, sum(sign), sum(sign * (end_ts - start_ts)), coalesce(sum(sign) FILTER (WHERE pageviews = 1), 0)
-        FROM session_changes GROUP BY ALL
-        ON CONFLICT DO UPDATE SET sessions = sessions + excluded.sessions, duration_ms = duration_ms + excluded.duration_ms,
-          bounces = bounces + excluded.bounces""");
-    for (String end : new String[] {"entry", "exit"}) {
+    for (Grain grain : Grain.values()) {
       sql.execute("""
-          INSERT INTO %1$s_hours
-          SELECT site, start_ts // 3600000, %1$s_path, sum(sign) FROM session_changes GROUP BY ALL HAVING sum(sign) <> 0
-          ON CONFLICT DO UPDATE SET sessions = sessions + excluded.sessions""".formatted(end));
+          INSERT INTO %s
+          SELECT site, start_ts // %d, sum(sign), sum(sign * (end_ts - start_ts)), coalesce(sum(sign) FILTER (WHERE pageviews = 1), 0)
+          FROM session_changes GROUP BY ALL
+          ON CONFLICT DO UPDATE SET sessions = sessions + excluded.sessions, duration_ms = duration_ms + excluded.duration_ms,
+            bounces = bounces + excluded.bounces""".formatted(grain.table("session"), grain.millis));
+      for (String end : new String[] {"entry", "exit"}) {
+        sql.execute("""
+            INSERT INTO %s
+            SELECT site, start_ts // %d, %s_path, sum(sign) FROM session_changes GROUP BY ALL HAVING sum(sign) <> 0
+            ON CONFLICT DO UPDATE SET sessions = sessions + excluded.sessions""".formatted(grain.table(end), grain.millis, end));
+      }
     }
   }
 }

@@ -12,25 +12,25 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.roaringbitmap.RoaringBitmap;
 
 /**
- * The visitors of each (site, hour) as a RoaringBitmap of visitor numbers: the union of a month of
+ * The visitors of each (site, hour) or (site, day) as a RoaringBitmap of visitor numbers: the union of a month of
  * hours is a few milliseconds of bitmap ORs, and its cardinality is the exact unique-visitor count.
- * The durable copy is the visitor_hours table, written in the batch's transaction; this in-memory
+ * The durable copy is the visitor_hours or visitor_days table, written in the batch's transaction; this in-memory
  * copy is replaced only after that transaction commits, and readers see whole bitmaps only.
  */
-final class VisitorHours {
-  record Key(String site, long hour) {}
+final class VisitorSets {
+  record Key(String site, long bucket) {}
 
-  private final Map<Key, RoaringBitmap> hours = new ConcurrentHashMap<>();
+  private final Map<Key, RoaringBitmap> sets = new ConcurrentHashMap<>();
 
   void load(Key key, byte[] serialized) {
-    hours.put(key, deserialize(serialized));
+    sets.put(key, deserialize(serialized));
   }
 
   /** The bitmaps the batch's visitors give, as new objects: the live ones are not touched. */
   Map<Key, RoaringBitmap> withAdded(Map<Key, int[]> added) {
     Map<Key, RoaringBitmap> updated = new HashMap<>();
     for (Map.Entry<Key, int[]> entry : added.entrySet()) {
-      RoaringBitmap current = hours.get(entry.getKey());
+      RoaringBitmap current = sets.get(entry.getKey());
       RoaringBitmap next = current == null ? new RoaringBitmap() : current.clone();
       next.add(entry.getValue());
       next.runOptimize();
@@ -41,13 +41,13 @@ final class VisitorHours {
 
   /** Publishes bitmaps whose transaction committed. */
   void publish(Map<Key, RoaringBitmap> committed) {
-    hours.putAll(committed);
+    sets.putAll(committed);
   }
 
-  /** Adds the visitors of the given hours of a site to {@code union}. */
-  void addUnion(RoaringBitmap union, String site, long fromHour, long toHour) {
-    for (long hour = fromHour; hour < toHour; hour++) {
-      RoaringBitmap visitors = hours.get(new Key(site, hour));
+  /** Adds the visitors of the buckets [fromBucket, toBucket) of a site to {@code union}. */
+  void addUnion(RoaringBitmap union, String site, long fromBucket, long toBucket) {
+    for (long bucket = fromBucket; bucket < toBucket; bucket++) {
+      RoaringBitmap visitors = sets.get(new Key(site, bucket));
       if (visitors != null) {
         union.or(visitors);
       }
