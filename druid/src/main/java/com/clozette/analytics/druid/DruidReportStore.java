@@ -13,15 +13,17 @@ import io.vertx.core.Future;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The report seam answered by Druid SQL. Pageviews come from the rolled-up events datasource (a
- * count per minute and dimensions), sessions, durations, bounces and entry and exit pages from the
- * signed session rows (sums over {@code sign}: exact, whatever late events retracted), and unique
- * visitors from the HLL sketch of the visitor id: approximate, and said so in the answer.
+ * count per minute and dimensions), sessions, durations, bounces, entry and exit pages and sessions by
+ * their first pageview's dimensions from the signed session rows (sums over {@code sign}: exact,
+ * whatever late events retracted), and unique visitors from the HLL sketch of the visitor id:
+ * approximate, and said so in the answer.
  *
  * <p>Exact for ranges on whole minutes (the events datasource's query granularity), which every range
  * of the API is when given as dates or minute times.
@@ -128,30 +130,41 @@ public final class DruidReportStore implements ReportStore {
       Dimension.OS, "COALESCE(os, 'Unknown')");
 
   /**
-   * The sessions column each session dimension groups by. The signed session rows carry only the
-   * entry and exit pages: a session's referrer, UTM source, platform, device, browser and OS are not
-   * in them, so breakdowns by referrer and utm_source answer 501, and those by platform, device,
-   * browser and OS have pageviews and visitors but no session counts ({@code sessions} null).
+   * The sessions column each page-view dimension with session counts groups by: the session rows
+   * carry their first pageview's platform, device, browser and OS, already coalesced as the
+   * embedded store coalesces them. A page has pageviews only.
+   */
+  private static final Map<Dimension, String> VIEW_SESSION_KEYS = Map.of(
+      Dimension.PLATFORM, "platform",
+      Dimension.DEVICE, "device",
+      Dimension.BROWSER, "browser",
+      Dimension.OS, "os");
+
+  /**
+   * The sessions column each session-only dimension groups by; the referrer host and UTM source of a
+   * session are its first pageview's, already coalesced to '(direct)' and '(none)'.
    */
   private static final Map<Dimension, String> SESSION_KEYS = Map.of(
       Dimension.ENTRY, "entry",
-      Dimension.EXIT, "exit");
+      Dimension.EXIT, "exit",
+      Dimension.REFERRER, "refHost",
+      Dimension.UTM_SOURCE, "utmSource");
 
   /**
-   * Page-view dimensions from the events datasource (pageviews exact, visitors from the sketch);
-   * entry and exit from the signed session rows (sessions and visitors exact). Ordered, paged and
-   * counted like the embedded store: most pageviews (or sessions) first, then by key.
+   * Page-view dimensions from the events datasource (pageviews exact, visitors from the sketch), with
+   * exact session counts from the signed session rows for platform, device, browser and OS; entry,
+   * exit, referrer and UTM source from the signed session rows alone (sessions and visitors exact).
+   * Ordered, paged and counted like the embedded store: most pageviews (or sessions) first, then by key.
    */
   @Override
   public Future<Results.Breakdown> breakdown(Queries.Breakdown query) {
     List<Param> range = range(query.site(), query.from(), query.to());
+    if (VIEW_SESSION_KEYS.containsKey(query.by())) {
+      return viewsWithSessions(query, range);
+    }
     String grouped;
     String order;
-    if (VIEW_KEYS.containsKey(query.by())) {
-      grouped = "SELECT " + VIEW_KEYS.get(query.by()) + " AS \"key\", SUM(\"events\") AS pageviews,"
-          + " APPROX_COUNT_DISTINCT_DS_HLL(vid_sketch) AS visitors FROM " + events + " WHERE " + COUNTED_PAGEVIEWS + " GROUP BY 1";
-      order = "pageviews DESC";
-    } else if (SESSION_KEYS.containsKey(query.by())) {
+    if (SESSION_KEYS.containsKey(query.by())) {
       // Net sessions per key and visitor first: a visitor counts for a key while any of their
       // sessions there survives the retractions, so visitors are exact too.
       grouped = "SELECT \"key\", SUM(n) AS sessions, COUNT(*) AS visitors FROM (SELECT " + SESSION_KEYS.get(query.by())
@@ -159,7 +172,8 @@ public final class DruidReportStore implements ReportStore {
           + " GROUP BY 1";
       order = "sessions DESC";
     } else {
-      return notYet("breakdown by " + query.by().wireName() + " (the session rows have no " + query.by().wireName() + ")");
+      grouped = viewsGrouped(query.by());
+      order = "pageviews DESC";
     }
     // limit and offset are validated integers, never user text
     Future<List<JsonNode>> page = sql.query("SELECT * FROM (" + grouped + ") ORDER BY " + order + ", \"key\" ASC"
@@ -172,6 +186,45 @@ public final class DruidReportStore implements ReportStore {
           first(keys.result()).path("total").asLong(0));
     });
   }
+
+  private String viewsGrouped(Dimension by) {
+    return "SELECT " + VIEW_KEYS.get(by) + " AS \"key\", SUM(\"events\") AS pageviews,"
+        + " APPROX_COUNT_DISTINCT_DS_HLL(vid_sketch) AS visitors FROM " + events + " WHERE " + COUNTED_PAGEVIEWS + " GROUP BY 1";
+  }
+
+  /**
+   * Pageviews and visitors per key from the events datasource joined with net sessions per key from
+   * the session rows, as the embedded store's full join: a key with sessions but no pageview in the
+   * range (its session started in the range with a non-pageview event, its first pageview after the
+   * range) has null pageviews and visitors. Joined here rather than in Druid: these dimensions have a
+   * handful of values each (client classifications), so both sides are small whole answers.
+   */
+  private Future<Results.Breakdown> viewsWithSessions(Queries.Breakdown query, List<Param> range) {
+    Future<List<JsonNode>> views = sql.query(viewsGrouped(query.by()), range);
+    Future<List<JsonNode>> counts = sql.query("SELECT " + VIEW_SESSION_KEYS.get(query.by()) + " AS \"key\", SUM(sign) AS sessions FROM "
+        + sessions + " WHERE " + IN_RANGE + " GROUP BY 1 HAVING SUM(sign) <> 0", range);
+    return Future.all(views, counts).map(all -> {
+      Map<String, Results.BreakdownRow> byKey = new HashMap<>();
+      for (JsonNode row : views.result()) {
+        String key = row.path("key").asText();
+        byKey.put(key, new Results.BreakdownRow(key, row.path("pageviews").asLong(), row.path("visitors").asLong(), null));
+      }
+      for (JsonNode row : counts.result()) {
+        String key = row.path("key").asText();
+        Results.BreakdownRow viewed = byKey.get(key);
+        byKey.put(key, new Results.BreakdownRow(key, viewed == null ? null : viewed.pageviews(), viewed == null ? null : viewed.visitors(),
+            row.path("sessions").asLong()));
+      }
+      List<Results.BreakdownRow> rows = byKey.values().stream().sorted(EMBEDDED_ORDER).skip(query.offset()).limit(query.limit()).toList();
+      return new Results.Breakdown(query.site(), query.from().toString(), query.to().toString(), query.by().wireName(), rows, byKey.size());
+    });
+  }
+
+  /** The embedded store's order: pageviews descending, then sessions descending (nulls last in both), then key. */
+  private static final Comparator<Results.BreakdownRow> EMBEDDED_ORDER = Comparator
+      .comparing(Results.BreakdownRow::pageviews, Comparator.nullsLast(Comparator.reverseOrder()))
+      .thenComparing(Results.BreakdownRow::sessions, Comparator.nullsLast(Comparator.reverseOrder()))
+      .thenComparing(Results.BreakdownRow::key);
 
   @Override
   public Future<Results.VisitorSummary> visitors(Queries.Visitors query) {
@@ -206,8 +259,7 @@ public final class DruidReportStore implements ReportStore {
   /**
    * Not built for the Druid store yet: the answer is a 501 that says so, never a wrong or empty
    * result. New vs returning visitors need each visitor's first pageview ever, which the rolled-up
-   * events datasource does not keep; breakdowns by referrer and UTM source need those columns in the
-   * session rows; the page export needs small-cell folding over sketches.
+   * events datasource does not keep; the page export needs small-cell folding over sketches.
    */
   private static <T> Future<T> notYet(String what) {
     return Future.failedFuture(new com.clozette.analytics.aggregator.http.ApiException(501, "not_implemented",

@@ -156,8 +156,7 @@ public final class StreamProcessor implements AutoCloseable {
       }
       byte[] stored = timelines.get(record.key());
       VisitorTimeline timeline = stored == null ? VisitorTimeline.empty(event.site(), event.vid()) : VisitorTimeline.fromBytes(stored);
-      VisitorTimeline.Change change = timeline.add(
-          new VisitorTimeline.Entry(event.ts(), event.id(), event.isPageview() ? event.path() : null), gapMillis);
+      VisitorTimeline.Change change = timeline.add(VisitorTimeline.Entry.of(event), gapMillis);
       timelines.put(record.key(), timeline.toBytes());
       for (SessionRow row : change.retracted()) {
         retractions.increment();

@@ -24,10 +24,30 @@ import java.util.List;
 final class VisitorTimeline {
   private static final Comparator<Entry> ORDER = Comparator.comparingLong(Entry::ts).thenComparing(Entry::id);
 
-  /** What sessionising needs of an event; {@code path} is null for events other than pageviews. */
-  record Entry(long ts, String id, String path) {
-    boolean pageview() {
-      return path != null;
+  /** What sessionising needs of an event; {@code pageview} is null for events other than pageviews. */
+  record Entry(long ts, String id, Pageview pageview) {
+    static Entry of(CleanEvent event) {
+      return new Entry(event.ts(), event.id(), event.isPageview() ? Pageview.of(event) : null);
+    }
+
+    boolean isPageview() {
+      return pageview != null;
+    }
+  }
+
+  /**
+   * What a session takes from a pageview: its page (entry and exit) and, from the session's first
+   * pageview, the breakdown dimensions, null-coalesced to the keys the embedded store groups by
+   * ('(direct)', '(none)', 'Unknown') so that Druid groups the rows by the same keys.
+   */
+  record Pageview(String path, String platform, String refHost, String utmSource, String device, String browser, String os) {
+    static Pageview of(CleanEvent event) {
+      return new Pageview(event.path(), event.platform(), orElse(event.refHost(), "(direct)"), orElse(event.utmSource(), "(none)"),
+          orElse(event.device(), "Unknown"), orElse(event.browser(), "Unknown"), orElse(event.os(), "Unknown"));
+    }
+
+    private static String orElse(String value, String absent) {
+      return value == null ? absent : value;
     }
   }
 
@@ -126,16 +146,16 @@ final class VisitorTimeline {
 
   private SessionRow session(int first, int last) {
     int pageviews = 0;
-    String entry = null;
-    String exit = null;
+    Pageview entry = null;
+    Pageview exit = null;
     for (int i = first; i <= last; i++) {
       Entry e = entries.get(i);
-      if (e.pageview()) {
+      if (e.isPageview()) {
         pageviews++;
         if (entry == null) {
-          entry = e.path();
+          entry = e.pageview();
         }
-        exit = e.path();
+        exit = e.pageview();
       }
     }
     if (pageviews == 0) {
@@ -143,7 +163,8 @@ final class VisitorTimeline {
     }
     long start = entries.get(first).ts();
     long end = entries.get(last).ts();
-    return new SessionRow(start, site, vid, 1, end, end - start, last - first + 1, pageviews, pageviews == 1 ? 1 : 0, entry, exit);
+    return new SessionRow(start, site, vid, 1, end, end - start, last - first + 1, pageviews, pageviews == 1 ? 1 : 0, entry.path(),
+        exit.path(), entry.platform(), entry.refHost(), entry.utmSource(), entry.device(), entry.browser(), entry.os());
   }
 
   byte[] toBytes() {
@@ -155,7 +176,15 @@ final class VisitorTimeline {
       for (Entry e : entries) {
         out.writeLong(e.ts());
         writeString(out, e.id());
-        writeString(out, e.path());
+        Pageview p = e.pageview();
+        // A null path marks an event other than a pageview (a pageview always has a URL, so a path);
+        // a pageview's dimensions follow its path.
+        writeString(out, p == null ? null : p.path());
+        if (p != null) {
+          for (String value : new String[] {p.platform(), p.refHost(), p.utmSource(), p.device(), p.browser(), p.os()}) {
+            writeString(out, value);
+          }
+        }
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -170,7 +199,12 @@ final class VisitorTimeline {
       int size = in.readInt();
       List<Entry> entries = new ArrayList<>(size + 1);
       for (int i = 0; i < size; i++) {
-        entries.add(new Entry(in.readLong(), readString(in), readString(in)));
+        long ts = in.readLong();
+        String id = readString(in);
+        String path = readString(in);
+        Pageview pageview = path == null ? null
+            : new Pageview(path, readString(in), readString(in), readString(in), readString(in), readString(in), readString(in));
+        entries.add(new Entry(ts, id, pageview));
       }
       return new VisitorTimeline(site, vid, entries);
     } catch (IOException e) {

@@ -6,7 +6,9 @@ import com.clozette.analytics.enrich.UserAgentClassifier;
 import com.clozette.analytics.enrich.UserAgentInfo;
 import com.clozette.analytics.event.Event;
 import com.clozette.analytics.event.EventParser;
+import com.clozette.analytics.event.EventType;
 import com.clozette.analytics.event.InvalidEventException;
+import com.clozette.analytics.event.Platform;
 import com.clozette.analytics.golden.GoldenData;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Instant;
@@ -44,8 +46,8 @@ class VisitorTimelineTest {
   @Test
   void aLateEventBridgingTwoSessionsRetractsBothAndWritesTheMergedOne() {
     VisitorTimeline timeline = VisitorTimeline.empty("s", "v");
-    timeline.add(new VisitorTimeline.Entry(0, "a", "/a"), GAP);
-    timeline.add(new VisitorTimeline.Entry(2 * GAP, "c", "/c"), GAP);
+    timeline.add(pageview(0, "a", "/a"), GAP);
+    timeline.add(pageview(2 * GAP, "c", "/c"), GAP);
     VisitorTimeline.Change change = timeline.add(new VisitorTimeline.Entry(GAP, "b", null), GAP);
     assertEquals(List.of(-1, -1), change.retracted().stream().map(SessionRow::sign).toList());
     assertEquals(1, change.added().size());
@@ -53,12 +55,50 @@ class VisitorTimelineTest {
     assertEquals(List.of(0L, 2 * GAP, 2, "/a", "/c"), List.of(merged.ts(), merged.durationMs(), merged.pageviews(), merged.entry(), merged.exit()));
   }
 
+  /**
+   * A session's dimensions are its first pageview's, coalesced as the embedded store coalesces them;
+   * a late earlier pageview becomes the first, so the row is retracted and rewritten with its values.
+   */
+  @Test
+  void aSessionTakesItsDimensionsFromItsFirstPageviewEvenWhenThatArrivesLate() {
+    VisitorTimeline timeline = VisitorTimeline.empty("s", "v");
+    timeline.add(VisitorTimeline.Entry.of(clean("e", 1000, "event", "https://shop.example/x", null, null, null)), GAP);
+    VisitorTimeline.Change first = timeline.add(VisitorTimeline.Entry.of(clean("b", 5000, "pageview", "https://shop.example/b",
+        null, null, null)), GAP);
+    SessionRow untracked = first.added().get(0);
+    assertEquals(List.of("/b", "app", "(direct)", "(none)", "Unknown", "Unknown", "Unknown"), dimensions(untracked));
+
+    VisitorTimeline.Change late = timeline.add(VisitorTimeline.Entry.of(clean("a", 3000, "pageview",
+        "https://shop.example/a?utm_source=news%20letter", "https://Search.Example:443/q?x=1", "mobile", "Safari")), GAP);
+    assertEquals(List.of(untracked.withSign(-1)), late.retracted());
+    SessionRow tracked = late.added().get(0);
+    assertEquals(List.of("/a", "app", "search.example", "news letter", "mobile", "Safari", "iOS"), dimensions(tracked));
+    assertEquals(List.of(1000L, 4000L, "/b"), List.of(tracked.ts(), tracked.durationMs(), tracked.exit()));
+  }
+
   @Test
   void aTimelineSurvivesItsStoredForm() {
     VisitorTimeline timeline = VisitorTimeline.empty("s", "v");
-    timeline.add(new VisitorTimeline.Entry(5, "x", "/p"), GAP);
+    timeline.add(VisitorTimeline.Entry.of(clean("x", 5, "pageview", "https://shop.example/p?utm_source=ads", "https://a.example/",
+        "desktop", "Firefox")), GAP);
     timeline.add(new VisitorTimeline.Entry(9, "y", null), GAP);
+    timeline.add(pageview(12, "z", "/q"), GAP);
     assertEquals(timeline.sessions(GAP), VisitorTimeline.fromBytes(timeline.toBytes()).sessions(GAP));
+  }
+
+  private static VisitorTimeline.Entry pageview(long ts, String id, String path) {
+    return VisitorTimeline.Entry.of(clean(id, ts, "pageview", "https://shop.example" + path, null, null, null));
+  }
+
+  /** An app event as the clean topic carries it; the OS is known exactly when the device is. */
+  private static CleanEvent clean(String id, long ts, String type, String url, String ref, String device, String browser) {
+    Event event = new Event(id, "s", EventType.fromWireName(type), ts, "v", url, ref, null, Platform.APP, type.equals("pageview") ? null : "tap",
+        null, false, device, browser, device == null ? null : "iOS", null);
+    return CleanEvent.of(event);
+  }
+
+  private static List<Object> dimensions(SessionRow row) {
+    return List.of(row.entry(), row.platform(), row.refHost(), row.utmSource(), row.device(), row.browser(), row.os());
   }
 
   /** The counted events of the golden set: parsed, bots dropped, one copy of each (site, id). */
@@ -86,8 +126,7 @@ class VisitorTimelineTest {
     List<SessionRow> rows = new ArrayList<>();
     for (Event event : events) {
       VisitorTimeline timeline = timelines.computeIfAbsent(EventKeys.visitor(event), key -> VisitorTimeline.empty(event.site(), event.vid()));
-      VisitorTimeline.Change change = timeline.add(new VisitorTimeline.Entry(event.ts(), event.id(),
-          event.type() == com.clozette.analytics.event.EventType.PAGEVIEW ? event.path() : null), GAP);
+      VisitorTimeline.Change change = timeline.add(VisitorTimeline.Entry.of(CleanEvent.of(event)), GAP);
       rows.addAll(change.retracted());
       rows.addAll(change.added());
     }

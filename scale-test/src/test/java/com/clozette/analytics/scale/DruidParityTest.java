@@ -164,26 +164,47 @@ class DruidParityTest {
   }
 
   /**
-   * Platform rows add up to the week's pageviews. Sessions per platform are not available at scale
-   * (the session rows carry no platform), so the rows say null rather than a wrong number.
+   * Platform rows add up to the week's pageviews and, counting each session by its first pageview's
+   * platform as the embedded store does, to its sessions.
    */
   @Test
-  void platformBreakdownOfTheWeekAddsUpToTheReportsPageviews() throws IOException {
+  void platformBreakdownOfTheWeekAddsUpToTheReportsPageviewsAndSessions() throws IOException {
     GoldenData.Query week = GoldenData.queries().get(0);
     JsonNode platforms = breakdown(week, "platform", 1000);
     long pageviews = 0;
+    long sessions = 0;
     for (JsonNode row : platforms.get("rows")) {
       pageviews += row.get("pageviews").asLong();
+      sessions += row.get("sessions").asLong();
       assertTrue(row.get("visitors").asLong() > 0, row.toString());
-      assertFalse(row.hasNonNull("sessions"), "no session counts per platform at scale: " + row);
+      assertTrue(row.get("sessions").asLong() > 0, "sessions per platform at scale: " + row);
     }
     assertEquals(week.expected().get("pageviews").asLong(), pageviews);
+    assertEquals(week.expected().get("sessions").asLong(), sessions);
     assertEquals(platforms.get("rows").size(), platforms.get("total").asLong());
   }
 
+  /** Referrer rows, one per first pageview's referrer host ('(direct)' without one), add up to the week's sessions. */
   @Test
-  void breakdownsTheSessionRowsCannotAnswerSaySo() {
-    HttpResponse<String> response = get("/api/v1/breakdown?" + GoldenData.queries().get(0).queryString() + "&by=referrer");
+  void referrerBreakdownOfTheWeekAddsUpToTheReportsSessions() throws IOException {
+    GoldenData.Query week = GoldenData.queries().get(0);
+    JsonNode referrers = breakdown(week, "referrer", 1000);
+    long sessions = 0;
+    boolean direct = false;
+    for (JsonNode row : referrers.get("rows")) {
+      sessions += row.get("sessions").asLong();
+      direct |= row.get("key").asText().equals("(direct)");
+      assertTrue(row.get("visitors").asLong() > 0, row.toString());
+      assertFalse(row.hasNonNull("pageviews"), "referrer rows count sessions, not pageviews: " + row);
+    }
+    assertTrue(direct, "sessions without a referrer are '(direct)': " + referrers);
+    assertEquals(week.expected().get("sessions").asLong(), sessions);
+    assertEquals(referrers.get("rows").size(), referrers.get("total").asLong());
+  }
+
+  @Test
+  void whatDruidCannotAnswerSaysSo() {
+    HttpResponse<String> response = get("/api/v1/visitors?" + GoldenData.queries().get(0).queryString());
     assertEquals(501, response.statusCode(), response.body());
     assertTrue(response.body().contains("not_implemented"), response.body());
   }
