@@ -1,7 +1,6 @@
 package com.clozette.analytics.aggregator.importer;
 
 import java.io.ByteArrayOutputStream;
-import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -37,13 +36,6 @@ public final class LineSplitter {
     if (current.size() > 0 || oversized) {
       emit();
     }
-  }
-
-  /** Splits a whole input at once: for the command line and for tests. */
-  public static void split(byte[] input, int maxLineBytes, List<byte[]> into) {
-    LineSplitter splitter = new LineSplitter(maxLineBytes, into::add);
-    splitter.feed(input);
-    splitter.end();
   }
 
   private void append(byte[] bytes, int offset, int length) {
