@@ -3,7 +3,6 @@ package com.clozette.analytics.druid;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.WebClient;
 import java.io.IOException;
@@ -52,36 +51,35 @@ public final class Supervisors {
   }
 
   /** Submits each spec whose datasource has no supervisor; the future fails naming what Druid refused. */
-  public static Future<Void> submitMissing(Vertx vertx, WebClient client, DruidSettings settings) {
+  public static Future<Void> submitMissing(WebClient client, DruidSettings settings, List<JsonNode> specs) {
     String base = settings.overlordUrl().replaceAll("/+$", "") + "/druid/indexer/v1/supervisor";
-    return vertx.executeBlocking(() -> load(settings.specDir(), settings.specVariables()), false)
-        .compose(specs -> client.getAbs(base).timeout(settings.queryTimeout().toMillis()).send()
-            .compose(response -> {
-              if (response.statusCode() != 200) {
-                return Future.failedFuture(new DruidSql.DruidException("overlord answered " + response.statusCode() + " to " + base));
-              }
-              Set<String> running = new HashSet<>();
-              response.bodyAsJsonArray().forEach(id -> running.add(String.valueOf(id)));
-              Future<Void> chain = Future.succeededFuture();
-              for (JsonNode spec : specs) {
-                String datasource = spec.path("spec").path("dataSchema").path("dataSource").asText();
-                if (running.contains(datasource)) {
-                  continue;
-                }
-                chain = chain.compose(done -> client.postAbs(base)
-                    .timeout(settings.queryTimeout().toMillis())
-                    .putHeader("Content-Type", "application/json")
-                    .sendBuffer(Buffer.buffer(spec.toString()))
-                    .compose(posted -> {
-                      if (posted.statusCode() != 200) {
-                        return Future.failedFuture(new DruidSql.DruidException(
-                            "overlord refused the supervisor of " + datasource + " (" + posted.statusCode() + "): " + posted.bodyAsString()));
-                      }
-                      LOG.info("submitted the Druid supervisor of {}", datasource);
-                      return Future.succeededFuture();
-                    }));
-              }
-              return chain;
-            }));
+    return client.getAbs(base).timeout(settings.queryTimeout().toMillis()).send()
+        .compose(response -> {
+          if (response.statusCode() != 200) {
+            return Future.failedFuture(new DruidSql.DruidException("overlord answered " + response.statusCode() + " to " + base));
+          }
+          Set<String> running = new HashSet<>();
+          response.bodyAsJsonArray().forEach(id -> running.add(String.valueOf(id)));
+          Future<Void> chain = Future.succeededFuture();
+          for (JsonNode spec : specs) {
+            String datasource = spec.path("spec").path("dataSchema").path("dataSource").asText();
+            if (running.contains(datasource)) {
+              continue;
+            }
+            chain = chain.compose(done -> client.postAbs(base)
+                .timeout(settings.queryTimeout().toMillis())
+                .putHeader("Content-Type", "application/json")
+                .sendBuffer(Buffer.buffer(spec.toString()))
+                .compose(posted -> {
+                  if (posted.statusCode() != 200) {
+                    return Future.failedFuture(new DruidSql.DruidException(
+                        "overlord refused the supervisor of " + datasource + " (" + posted.statusCode() + "): " + posted.bodyAsString()));
+                  }
+                  LOG.info("submitted the Druid supervisor of {}", datasource);
+                  return Future.succeededFuture();
+                }));
+          }
+          return chain;
+        });
   }
 }

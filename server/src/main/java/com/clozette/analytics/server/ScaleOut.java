@@ -16,6 +16,8 @@ import com.clozette.analytics.server.config.AnalyticsConfig;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -29,6 +31,7 @@ import java.util.Map;
 final class ScaleOut implements AutoCloseable {
   private static final int USER_AGENT_CACHE = 20_000;
   private static final long KAFKA_SETUP_TIMEOUT_MS = 30_000;
+  private static final Duration SUPERVISOR_RETRY = Duration.ofSeconds(10);
 
   private final KafkaEventSink sink;
   private final StreamProcessor processor;
@@ -40,7 +43,10 @@ final class ScaleOut implements AutoCloseable {
     this.druid = druid;
   }
 
-  /** Blocking: creates missing topics, starts the stream processor, submits missing Druid supervisors. */
+  /**
+   * Blocking: creates missing topics (Kafka must be reachable), starts the stream processor, and
+   * submits missing Druid supervisors in the background (Druid may come later).
+   */
   static AnalyticsServer.Storage open(Vertx vertx, AnalyticsConfig config, MeterRegistry metrics, Sites sites,
       TokenAuthenticator authenticator) {
     AnalyticsConfig.Kafka kafka = config.scaleOut().kafka();
@@ -61,9 +67,7 @@ final class ScaleOut implements AutoCloseable {
     KafkaEventSink sink = null;
     StreamProcessor processor = null;
     try {
-      // Future.await() is refused on a worker thread: this runs in executeBlocking, so block on the stage
-      connection.submitMissingSupervisors().toCompletionStage().toCompletableFuture()
-          .get(druid.queryTimeout().toMillis() * 2, java.util.concurrent.TimeUnit.MILLISECONDS);
+      connection.submitMissingSupervisors(SUPERVISOR_RETRY);
       sink = new KafkaEventSink(vertx, kafkaSettings, "clozette-collector");
       processor = StreamProcessor.start(kafkaSettings, metrics);
       ScaleOut scaleOut = new ScaleOut(sink, processor, connection);
@@ -71,13 +75,9 @@ final class ScaleOut implements AutoCloseable {
       EventParser parser = new EventParser(new ObjectMapper(), config.siteIds());
       Importer importer = new Importer(parser, userAgents, new KafkaImportStore(sink, kafka.deliveryTimeout().multipliedBy(2)), metrics);
       return new AnalyticsServer.Storage(null, null, connection.reportStore(), sites, null, importer, parser, userAgents, authenticator, sink, scaleOut);
-    } catch (RuntimeException | java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+    } catch (RuntimeException | IOException e) {
       new ScaleOut(sink, processor, connection).close();
       throw new IllegalStateException("cannot start the scale-out storage: " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      new ScaleOut(sink, processor, connection).close();
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while starting the scale-out storage", e);
     }
   }
 
