@@ -23,15 +23,17 @@ import java.io.UncheckedIOException;
  * @param device the device of its first pageview, 'Unknown' when not classified
  * @param browser the browser of its first pageview, 'Unknown' when not classified
  * @param os the operating system of its first pageview, 'Unknown' when not classified
+ * @param firstViewTs the time of the visitor's first pageview ever when this session holds it, else 0:
+ *     new visitors of a range are those whose surviving row has it in the range (RULES.md's "new")
  */
 public record SessionRow(long ts, String site, String vid, int sign, long end, long durationMs, int events, int pageviews,
     int bounce, String entry, String exit, String platform, String refHost, String utmSource, String device, String browser,
-    String os) {
+    String os, long firstViewTs) {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   SessionRow withSign(int newSign) {
     return new SessionRow(ts, site, vid, newSign, end, durationMs, events, pageviews, bounce, entry, exit, platform, refHost,
-        utmSource, device, browser, os);
+        utmSource, device, browser, os, firstViewTs);
   }
 
   byte[] toJson() {

@@ -76,21 +76,57 @@ final class VisitorTimeline {
     return entries.size();
   }
 
-  /** Adds the event and answers the session rows that change; adding an event already held changes nothing. */
+  /**
+   * Adds the event and answers the session rows that change; adding an event already held changes
+   * nothing. The sessions an event at t can change are those within one gap of it, and the session
+   * holding the visitor's first pageview, which stops being first when an earlier pageview arrives.
+   */
   Change add(Entry entry, long gapMillis) {
     int at = Collections.binarySearch(entries, entry, ORDER);
     if (at >= 0) {
       return new Change(List.of(), List.of());
     }
     int insertAt = -at - 1;
-    List<SessionRow> before = sessionsAround(entry.ts(), gapMillis);
+    int firstView = firstPageview();
+    List<SessionRow> before = withSessionAt(sessionsAround(entry.ts(), gapMillis), firstView, gapMillis);
     entries.add(insertAt, entry);
-    List<SessionRow> after = sessionsAround(entry.ts(), gapMillis);
+    int formerFirstView = firstView >= insertAt ? firstView + 1 : firstView;
+    List<SessionRow> after = withSessionAt(sessionsAround(entry.ts(), gapMillis), formerFirstView, gapMillis);
     List<SessionRow> retracted = new ArrayList<>(before);
     retracted.removeAll(after);
     List<SessionRow> added = new ArrayList<>(after);
     added.removeAll(before);
     return new Change(retracted.stream().map(row -> row.withSign(-1)).toList(), added);
+  }
+
+  /** {@code sessions} with the session whose run holds the entry at {@code index} (none when index < 0) added once. */
+  private List<SessionRow> withSessionAt(List<SessionRow> sessions, int index, long gapMillis) {
+    if (index < 0) {
+      return sessions;
+    }
+    int from = index;
+    while (from > 0 && entries.get(from).ts() - entries.get(from - 1).ts() <= gapMillis) {
+      from--;
+    }
+    int to = index + 1;
+    while (to < entries.size() && entries.get(to).ts() - entries.get(to - 1).ts() <= gapMillis) {
+      to++;
+    }
+    for (SessionRow session : sessionize(from, to, gapMillis)) {
+      if (!sessions.contains(session)) {
+        sessions.add(session);
+      }
+    }
+    return sessions;
+  }
+
+  private int firstPageview() {
+    for (int i = 0; i < entries.size(); i++) {
+      if (entries.get(i).isPageview()) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** Every session of the timeline, with sign +1. */
@@ -147,6 +183,7 @@ final class VisitorTimeline {
   private SessionRow session(int first, int last) {
     int pageviews = 0;
     Pageview entry = null;
+    long entryTs = 0;
     Pageview exit = null;
     for (int i = first; i <= last; i++) {
       Entry e = entries.get(i);
@@ -154,6 +191,7 @@ final class VisitorTimeline {
         pageviews++;
         if (entry == null) {
           entry = e.pageview();
+          entryTs = e.ts();
         }
         exit = e.pageview();
       }
@@ -164,7 +202,8 @@ final class VisitorTimeline {
     long start = entries.get(first).ts();
     long end = entries.get(last).ts();
     return new SessionRow(start, site, vid, 1, end, end - start, last - first + 1, pageviews, pageviews == 1 ? 1 : 0, entry.path(),
-        exit.path(), entry.platform(), entry.refHost(), entry.utmSource(), entry.device(), entry.browser(), entry.os());
+        exit.path(), entry.platform(), entry.refHost(), entry.utmSource(), entry.device(), entry.browser(), entry.os(),
+        firstPageview() >= first ? entryTs : 0);
   }
 
   byte[] toBytes() {

@@ -76,6 +76,45 @@ class VisitorTimelineTest {
     assertEquals(List.of(1000L, 4000L, "/b"), List.of(tracked.ts(), tracked.durationMs(), tracked.exit()));
   }
 
+  /**
+   * New visitors: in any arrival order, exactly one surviving row per visitor carries a first-view
+   * time, and it is the time of the visitor's first counted pageview.
+   */
+  @Test
+  void theSurvivingRowsMarkEachVisitorsFirstPageviewInAnyArrivalOrder() {
+    List<Event> events = goldenEvents();
+    Map<String, Long> firstViews = new HashMap<>();
+    for (Event event : events) {
+      if (event.type() == EventType.PAGEVIEW) {
+        firstViews.merge(EventKeys.visitor(event), event.ts(), Math::min);
+      }
+    }
+    for (long seed = 1; seed <= 3; seed++) {
+      Collections.shuffle(events, new Random(seed));
+      Map<SessionRow, Long> net = new HashMap<>();
+      for (SessionRow row : rowsFor(events)) {
+        net.merge(row.withSign(1), (long) row.sign(), Long::sum);
+      }
+      Map<String, Long> marked = new HashMap<>();
+      net.forEach((row, sign) -> {
+        if (sign != 0 && row.firstViewTs() != 0) {
+          assertEquals(null, marked.put(row.site() + "/" + row.vid(), row.firstViewTs()), "two first sessions of " + row.vid());
+        }
+      });
+      assertEquals(firstViews, marked, "seed " + seed);
+    }
+  }
+
+  @Test
+  void aLateEarlierPageviewTakesTheFirstViewFromTheSessionThatHadIt() {
+    VisitorTimeline timeline = VisitorTimeline.empty("s", "v");
+    SessionRow wasFirst = timeline.add(pageview(10 * GAP, "b", "/b"), GAP).added().get(0);
+    assertEquals(10 * GAP, wasFirst.firstViewTs());
+    VisitorTimeline.Change late = timeline.add(pageview(GAP, "a", "/a"), GAP);
+    assertEquals(List.of(wasFirst.withSign(-1)), late.retracted());
+    assertEquals(Set.of(GAP, 0L), Set.copyOf(late.added().stream().map(SessionRow::firstViewTs).toList()));
+  }
+
   @Test
   void aTimelineSurvivesItsStoredForm() {
     VisitorTimeline timeline = VisitorTimeline.empty("s", "v");
