@@ -5,6 +5,8 @@ import com.clozette.analytics.event.EventCodec;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
@@ -14,9 +16,11 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.slf4j.Logger;
@@ -36,6 +40,11 @@ import org.slf4j.LoggerFactory;
  * transaction, so after a crash or restart the stores are restored from their changelogs and no
  * input is counted twice or lost. Druid reads the output topics with {@code read_committed}.
  * Instances of this processor with the same application id share the partitions (a consumer group).
+ *
+ * <p>The stores are bounded by {@link KafkaSettings#stateRetention()}: each processor sweeps its store on
+ * a wall-clock schedule, forgetting event ids that arrived longer ago and trimming the timelines of
+ * visitors inactive for longer (to a few bytes that remember their horizon and whether they were ever
+ * seen), and forgets a visitor altogether after {@link KafkaSettings#visitorRetention()}.
  */
 public final class StreamProcessor implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StreamProcessor.class);
@@ -79,8 +88,12 @@ public final class StreamProcessor implements AutoCloseable {
 
     Counter duplicates = metrics.counter("analytics.stream.events", "outcome", "duplicate");
     Counter unique = metrics.counter("analytics.stream.events", "outcome", "unique");
+    Counter tooLate = metrics.counter("analytics.stream.events", "outcome", "too_late_for_sessions");
     Counter sessionRows = metrics.counter("analytics.stream.session.rows");
     Counter retractions = metrics.counter("analytics.stream.session.retractions");
+    Counter forgottenIds = metrics.counter("analytics.stream.state.forgotten", "store", SEEN_STORE);
+    Counter forgottenVisitors = metrics.counter("analytics.stream.state.forgotten", "store", TIMELINE_STORE);
+    Duration sweepEvery = sweepInterval(settings.stateRetention());
 
     builder.stream(settings.eventsTopic(), Consumed.with(Serdes.String(), Serdes.ByteArray()))
         .selectKey((visitorKey, value) -> {
@@ -88,31 +101,50 @@ public final class StreamProcessor implements AutoCloseable {
           return EventKeys.event(event.site(), event.id());
         })
         .repartition(Repartitioned.with(Serdes.String(), Serdes.ByteArray()).withName("by-event").withNumberOfPartitions(settings.partitions()))
-        .process(() -> new Dedupe(duplicates, unique), SEEN_STORE)
+        .process(() -> new Dedupe(settings.stateRetention(), sweepEvery, duplicates, unique, forgottenIds), SEEN_STORE)
         .to(settings.cleanTopic(), Produced.with(Serdes.String(), Serdes.ByteArray()));
 
     builder.stream(settings.cleanTopic(), Consumed.with(Serdes.String(), Serdes.ByteArray()))
-        .process(() -> new Sessionise(settings.sessionGapMillis(), sessionRows, retractions), TIMELINE_STORE)
+        .process(() -> new Sessionise(settings, sweepEvery, sessionRows, retractions, tooLate, forgottenVisitors), TIMELINE_STORE)
         .to(settings.sessionsTopic(), Produced.with(Serdes.String(), Serdes.ByteArray()));
     return builder.build();
   }
 
-  /** Passes the first copy of each (site, id) on to the clean topic, re-keyed by visitor. */
+  /** An eighth of the retention, so state outlives it by at most that, between a second and ten minutes. */
+  static Duration sweepInterval(Duration retention) {
+    Duration eighth = retention.dividedBy(8);
+    Duration floor = Duration.ofSeconds(1);
+    Duration ceiling = Duration.ofMinutes(10);
+    return eighth.compareTo(floor) < 0 ? floor : eighth.compareTo(ceiling) > 0 ? ceiling : eighth;
+  }
+
+  /**
+   * Passes the first copy of each (site, id) on to the clean topic, re-keyed by visitor. Remembers
+   * each id with its wall-clock arrival time for {@code retention}: copies are retries, which come
+   * within minutes; one arriving later than that is counted again.
+   */
   private static final class Dedupe implements Processor<String, byte[], String, byte[]> {
+    private final Duration retention;
+    private final Duration sweepEvery;
     private final Counter duplicates;
     private final Counter unique;
+    private final Counter forgotten;
     private ProcessorContext<String, byte[]> context;
     private KeyValueStore<String, Long> seen;
 
-    Dedupe(Counter duplicates, Counter unique) {
+    Dedupe(Duration retention, Duration sweepEvery, Counter duplicates, Counter unique, Counter forgotten) {
+      this.retention = retention;
+      this.sweepEvery = sweepEvery;
       this.duplicates = duplicates;
       this.unique = unique;
+      this.forgotten = forgotten;
     }
 
     @Override
     public void init(ProcessorContext<String, byte[]> context) {
       this.context = context;
       this.seen = context.getStateStore(SEEN_STORE);
+      context.schedule(sweepEvery, PunctuationType.WALL_CLOCK_TIME, this::forgetArrivedBefore);
     }
 
     @Override
@@ -122,30 +154,55 @@ public final class StreamProcessor implements AutoCloseable {
         return;
       }
       Event event = EventCodec.decode(record.value());
-      seen.put(record.key(), event.ts());
+      seen.put(record.key(), context.currentSystemTimeMs());
       unique.increment();
       context.forward(record.withKey(EventKeys.visitor(event)).withValue(CleanEvent.of(event).toJson()));
+    }
+
+    private void forgetArrivedBefore(long now) {
+      long bound = now - retention.toMillis();
+      List<String> expired = new ArrayList<>();
+      try (KeyValueIterator<String, Long> all = seen.all()) {
+        all.forEachRemaining(entry -> {
+          if (entry.value < bound) {
+            expired.add(entry.key);
+          }
+        });
+      }
+      expired.forEach(seen::delete);
+      forgotten.increment(expired.size());
     }
   }
 
   /** Adds each counted event to its visitor's timeline and writes the session rows that change. */
   private static final class Sessionise implements Processor<String, byte[], String, byte[]> {
     private final long gapMillis;
+    private final Duration retention;
+    private final Duration visitorRetention;
+    private final Duration sweepEvery;
     private final Counter sessionRows;
     private final Counter retractions;
+    private final Counter tooLate;
+    private final Counter forgotten;
     private ProcessorContext<String, byte[]> context;
     private KeyValueStore<String, byte[]> timelines;
 
-    Sessionise(long gapMillis, Counter sessionRows, Counter retractions) {
-      this.gapMillis = gapMillis;
+    Sessionise(KafkaSettings settings, Duration sweepEvery, Counter sessionRows, Counter retractions, Counter tooLate, Counter forgotten) {
+      this.gapMillis = settings.sessionGapMillis();
+      this.retention = settings.stateRetention();
+      this.visitorRetention = settings.visitorRetention();
+      this.sweepEvery = sweepEvery;
       this.sessionRows = sessionRows;
       this.retractions = retractions;
+      this.tooLate = tooLate;
+      this.forgotten = forgotten;
     }
 
     @Override
     public void init(ProcessorContext<String, byte[]> context) {
       this.context = context;
       this.timelines = context.getStateStore(TIMELINE_STORE);
+      context.schedule(sweepEvery, PunctuationType.WALL_CLOCK_TIME, this::trimInactive);
     }
 
     @Override
@@ -157,6 +214,11 @@ public final class StreamProcessor implements AutoCloseable {
       byte[] stored = timelines.get(record.key());
       VisitorTimeline timeline = stored == null ? VisitorTimeline.empty(event.site(), event.vid()) : VisitorTimeline.fromBytes(stored);
       VisitorTimeline.Change change = timeline.add(VisitorTimeline.Entry.of(event), gapMillis);
+      if (change.tooLate()) {
+        tooLate.increment();
+      }
+      timeline.arrivedAt(context.currentSystemTimeMs());
+      timeline.trimOlderThan(retention, gapMillis);
       timelines.put(record.key(), timeline.toBytes());
       for (SessionRow row : change.retracted()) {
         retractions.increment();
@@ -165,6 +227,34 @@ public final class StreamProcessor implements AutoCloseable {
       for (SessionRow row : change.added()) {
         sessionRows.increment();
         context.forward(record.withValue(row.toJson()));
+      }
+    }
+
+    /**
+     * Trims the timelines of visitors without an arrival for {@code retention} to their stub, and
+     * deletes those without one for {@code visitorRetention}; reads only the arrival time of the others.
+     */
+    private void trimInactive(long now) {
+      long trimBefore = now - retention.toMillis();
+      long forgetBefore = now - visitorRetention.toMillis();
+      List<String> forget = new ArrayList<>();
+      List<String> trim = new ArrayList<>();
+      try (KeyValueIterator<String, byte[]> all = timelines.all()) {
+        all.forEachRemaining(entry -> {
+          long arrival = VisitorTimeline.lastArrival(entry.value);
+          if (arrival < forgetBefore) {
+            forget.add(entry.key);
+          } else if (arrival < trimBefore && VisitorTimeline.heldEvents(entry.value) > 0) {
+            trim.add(entry.key);
+          }
+        });
+      }
+      forget.forEach(timelines::delete);
+      forgotten.increment(forget.size());
+      for (String key : trim) {
+        VisitorTimeline timeline = VisitorTimeline.fromBytes(timelines.get(key));
+        timeline.trimBefore(Long.MAX_VALUE, gapMillis);
+        timelines.put(key, timeline.toBytes());
       }
     }
   }

@@ -6,7 +6,9 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -20,6 +22,12 @@ import java.util.List;
  * set of counted events alone. Adding an event and diffing the sessions before and after gives
  * exactly the rows to retract and to add, whatever order events arrive in. Only the sessions within
  * one gap of the new event can differ, so the diff is small even for a long timeline.
+ *
+ * <p>Bounded by trimming, not by forgetting silently: whole sessions older than the retention are
+ * dropped from the front, and the {@code horizon} moves past them by more than the gap. An event
+ * before the horizon could have joined a dropped session, so it is refused ({@link Change#tooLate()})
+ * rather than sessionised wrongly; any event at or after it meets exactly the sessions it would have
+ * met untrimmed. Whether a dropped session held a pageview is kept, so "first pageview ever" stays true.
  */
 final class VisitorTimeline {
   private static final Comparator<Entry> ORDER = Comparator.comparingLong(Entry::ts).thenComparing(Entry::id);
@@ -51,25 +59,90 @@ final class VisitorTimeline {
     }
   }
 
-  /** The rows to write for one change of the timeline, retractions (sign -1) first. */
-  record Change(List<SessionRow> retracted, List<SessionRow> added) {
-    boolean isEmpty() {
-      return retracted.isEmpty() && added.isEmpty();
-    }
+  /**
+   * The rows to write for one change of the timeline, retractions (sign -1) first; {@code tooLate}
+   * when the event is older than the horizon and changed nothing.
+   */
+  record Change(List<SessionRow> retracted, List<SessionRow> added, boolean tooLate) {
+    private static final Change NONE = new Change(List.of(), List.of(), false);
+    private static final Change TOO_LATE = new Change(List.of(), List.of(), true);
   }
+
+  /**
+   * The first byte of the stored form. Bump it when the form changes: a stored timeline of another
+   * format is refused with a message, never misread (the stores are restored from changelog topics
+   * that outlive a deployment).
+   */
+  static final byte FORMAT = 2;
 
   private final String site;
   private final String vid;
   private final List<Entry> entries;
+  private long horizon;
+  private boolean viewedBeforeHorizon;
+  private long lastArrival;
 
-  private VisitorTimeline(String site, String vid, List<Entry> entries) {
+  private VisitorTimeline(String site, String vid, List<Entry> entries, long horizon, boolean viewedBeforeHorizon, long lastArrival) {
     this.site = site;
     this.vid = vid;
     this.entries = entries;
+    this.horizon = horizon;
+    this.viewedBeforeHorizon = viewedBeforeHorizon;
+    this.lastArrival = lastArrival;
   }
 
   static VisitorTimeline empty(String site, String vid) {
-    return new VisitorTimeline(site, vid, new ArrayList<>());
+    return new VisitorTimeline(site, vid, new ArrayList<>(), Long.MIN_VALUE, false, 0);
+  }
+
+  /** The wall-clock time of the last event added, from the stored form without reading the rest. */
+  static long lastArrival(byte[] stored) {
+    checkFormat(stored[0]);
+    return ByteBuffer.wrap(stored, 1, Long.BYTES).getLong();
+  }
+
+  /** How many events the stored form holds, without reading them. */
+  static int heldEvents(byte[] stored) {
+    checkFormat(stored[0]);
+    return ByteBuffer.wrap(stored, 1 + Long.BYTES * 2 + 1, Integer.BYTES).getInt();
+  }
+
+  /** Notes the wall-clock time an event of this visitor arrived, for forgetting inactive visitors. */
+  void arrivedAt(long wallClockMillis) {
+    lastArrival = Math.max(lastArrival, wallClockMillis);
+  }
+
+  /**
+   * Drops the sessions whose last event is before {@code bound} (whole runs only) and moves the
+   * horizon past them; answers how many events were dropped. Rows already written stay valid.
+   */
+  int trimBefore(long bound, long gapMillis) {
+    int cut = 0;
+    for (int i = 0; i < entries.size(); i++) {
+      boolean runEnds = i + 1 == entries.size() || entries.get(i + 1).ts() - entries.get(i).ts() > gapMillis;
+      if (entries.get(i).ts() >= bound) {
+        break;
+      }
+      if (runEnds) {
+        cut = i + 1;
+      }
+    }
+    if (cut == 0) {
+      return 0;
+    }
+    List<Entry> dropped = entries.subList(0, cut);
+    viewedBeforeHorizon |= dropped.stream().anyMatch(Entry::isPageview);
+    horizon = Math.max(horizon, dropped.get(cut - 1).ts() + gapMillis + 1);
+    dropped.clear();
+    return cut;
+  }
+
+  /** Keeps the sessions within {@code retention} of the visitor's latest event (by event time). */
+  int trimOlderThan(Duration retention, long gapMillis) {
+    if (entries.isEmpty()) {
+      return 0;
+    }
+    return trimBefore(entries.get(entries.size() - 1).ts() - retention.toMillis(), gapMillis);
   }
 
   int size() {
@@ -82,9 +155,12 @@ final class VisitorTimeline {
    * holding the visitor's first pageview, which stops being first when an earlier pageview arrives.
    */
   Change add(Entry entry, long gapMillis) {
+    if (entry.ts() < horizon) {
+      return Change.TOO_LATE;
+    }
     int at = Collections.binarySearch(entries, entry, ORDER);
     if (at >= 0) {
-      return new Change(List.of(), List.of());
+      return Change.NONE;
     }
     int insertAt = -at - 1;
     int firstView = firstPageview();
@@ -96,7 +172,7 @@ final class VisitorTimeline {
     retracted.removeAll(after);
     List<SessionRow> added = new ArrayList<>(after);
     added.removeAll(before);
-    return new Change(retracted.stream().map(row -> row.withSign(-1)).toList(), added);
+    return new Change(retracted.stream().map(row -> row.withSign(-1)).toList(), added, false);
   }
 
   /** {@code sessions} with the session whose run holds the entry at {@code index} (none when index < 0) added once. */
@@ -120,7 +196,11 @@ final class VisitorTimeline {
     return sessions;
   }
 
+  /** The index of the visitor's first pageview ever, or -1 when it is not held (none yet, or trimmed). */
   private int firstPageview() {
+    if (viewedBeforeHorizon) {
+      return -1;
+    }
     for (int i = 0; i < entries.size(); i++) {
       if (entries.get(i).isPageview()) {
         return i;
@@ -201,17 +281,22 @@ final class VisitorTimeline {
     }
     long start = entries.get(first).ts();
     long end = entries.get(last).ts();
+    int firstView = firstPageview();
     return new SessionRow(start, site, vid, 1, end, end - start, last - first + 1, pageviews, pageviews == 1 ? 1 : 0, entry.path(),
         exit.path(), entry.platform(), entry.refHost(), entry.utmSource(), entry.device(), entry.browser(), entry.os(),
-        firstPageview() >= first ? entryTs : 0);
+        firstView >= first ? entryTs : 0);
   }
 
   byte[] toBytes() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(16 + entries.size() * 48);
     try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeByte(FORMAT);
+      out.writeLong(lastArrival);
+      out.writeLong(horizon);
+      out.writeBoolean(viewedBeforeHorizon);
+      out.writeInt(entries.size());
       writeString(out, site);
       writeString(out, vid);
-      out.writeInt(entries.size());
       for (Entry e : entries) {
         out.writeLong(e.ts());
         writeString(out, e.id());
@@ -233,9 +318,13 @@ final class VisitorTimeline {
 
   static VisitorTimeline fromBytes(byte[] bytes) {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+      checkFormat(in.readByte());
+      long lastArrival = in.readLong();
+      long horizon = in.readLong();
+      boolean viewedBeforeHorizon = in.readBoolean();
+      int size = in.readInt();
       String site = readString(in);
       String vid = readString(in);
-      int size = in.readInt();
       List<Entry> entries = new ArrayList<>(size + 1);
       for (int i = 0; i < size; i++) {
         long ts = in.readLong();
@@ -245,9 +334,16 @@ final class VisitorTimeline {
             : new Pageview(path, readString(in), readString(in), readString(in), readString(in), readString(in), readString(in));
         entries.add(new Entry(ts, id, pageview));
       }
-      return new VisitorTimeline(site, vid, entries);
+      return new VisitorTimeline(site, vid, entries, horizon, viewedBeforeHorizon, lastArrival);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void checkFormat(byte format) {
+    if (format != FORMAT) {
+      throw new IllegalStateException("stored visitor timeline of format " + format + ", this version reads format " + FORMAT
+          + ": reset the stream processor's application (kafka.applicationId) or run the version that wrote it");
     }
   }
 

@@ -1,6 +1,9 @@
 package com.clozette.analytics.kafka;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.clozette.analytics.enrich.UserAgentClassifier;
 import com.clozette.analytics.enrich.UserAgentInfo;
@@ -11,6 +14,7 @@ import com.clozette.analytics.event.InvalidEventException;
 import com.clozette.analytics.event.Platform;
 import com.clozette.analytics.golden.GoldenData;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -115,6 +119,68 @@ class VisitorTimelineTest {
     assertEquals(Set.of(GAP, 0L), Set.copyOf(late.added().stream().map(SessionRow::firstViewTs).toList()));
   }
 
+  /**
+   * Trimming is invisible to every event it accepts: a timeline trimmed to two hours behind its
+   * latest event writes exactly the rows an untrimmed one writes for the same accepted events, in
+   * any arrival order, and refuses only events older than its horizon.
+   */
+  @Test
+  void aTrimmedTimelineWritesTheSameRowsAsAnUntrimmedOneForEveryEventItAccepts() {
+    Duration retention = Duration.ofHours(2);
+    for (long seed = 1; seed <= 3; seed++) {
+      List<Event> events = goldenEvents();
+      Collections.shuffle(events, new Random(seed));
+      Map<String, VisitorTimeline> trimmed = new HashMap<>();
+      Map<String, VisitorTimeline> whole = new HashMap<>();
+      int refused = 0;
+      for (Event event : events) {
+        String key = EventKeys.visitor(event);
+        VisitorTimeline.Entry entry = VisitorTimeline.Entry.of(CleanEvent.of(event));
+        VisitorTimeline.Change change = trimmed.computeIfAbsent(key, k -> VisitorTimeline.empty(event.site(), event.vid())).add(entry, GAP);
+        trimmed.get(key).trimOlderThan(retention, GAP);
+        if (change.tooLate()) {
+          refused++;
+          continue;
+        }
+        VisitorTimeline.Change expected = whole.computeIfAbsent(key, k -> VisitorTimeline.empty(event.site(), event.vid())).add(entry, GAP);
+        assertEquals(expected, change, "seed " + seed + ", event " + event.id());
+      }
+      assertTrue(refused > 0 && refused < events.size() / 2, "seed " + seed + ": refused " + refused + " of " + events.size());
+    }
+  }
+
+  @Test
+  void anEventBeforeTheHorizonIsTooLateAndChangesNothing() {
+    VisitorTimeline timeline = VisitorTimeline.empty("s", "v");
+    timeline.add(pageview(0, "a", "/a"), GAP);
+    timeline.add(pageview(GAP / 2, "b", "/b"), GAP);
+    timeline.add(pageview(10 * GAP, "c", "/c"), GAP);
+    assertEquals(2, timeline.trimOlderThan(Duration.ofMillis(5 * GAP), GAP));
+    VisitorTimeline.Change late = timeline.add(pageview(GAP, "d", "/d"), GAP);
+    assertTrue(late.tooLate());
+    assertEquals(List.of(), late.added());
+    assertFalse(timeline.add(pageview(GAP * 3 / 2 + 1, "e", "/e"), GAP).tooLate(), "more than a gap after the dropped session");
+  }
+
+  /** A stub keeps what "new visitor" needs: a visitor trimmed to nothing who comes back is not new. */
+  @Test
+  void aVisitorTrimmedToAStubIsNotNewWhenTheyComeBack() {
+    VisitorTimeline timeline = VisitorTimeline.empty("s", "v");
+    assertEquals(5L, timeline.add(pageview(5, "a", "/a"), GAP).added().get(0).firstViewTs());
+    timeline.trimBefore(Long.MAX_VALUE, GAP);
+    VisitorTimeline stub = VisitorTimeline.fromBytes(timeline.toBytes());
+    assertEquals(0, VisitorTimeline.heldEvents(timeline.toBytes()));
+    assertEquals(0L, stub.add(pageview(100 * GAP, "b", "/b"), GAP).added().get(0).firstViewTs());
+  }
+
+  @Test
+  void aStoredTimelineOfAnotherFormatIsRefusedWithAReason() {
+    byte[] stored = VisitorTimeline.empty("s", "v").toBytes();
+    stored[0] = VisitorTimeline.FORMAT + 1;
+    IllegalStateException refused = assertThrows(IllegalStateException.class, () -> VisitorTimeline.fromBytes(stored));
+    assertTrue(refused.getMessage().contains("format"), refused.getMessage());
+  }
+
   @Test
   void aTimelineSurvivesItsStoredForm() {
     VisitorTimeline timeline = VisitorTimeline.empty("s", "v");
@@ -122,7 +188,13 @@ class VisitorTimelineTest {
         "desktop", "Firefox")), GAP);
     timeline.add(new VisitorTimeline.Entry(9, "y", null), GAP);
     timeline.add(pageview(12, "z", "/q"), GAP);
-    assertEquals(timeline.sessions(GAP), VisitorTimeline.fromBytes(timeline.toBytes()).sessions(GAP));
+    timeline.add(pageview(3 * GAP, "w", "/w"), GAP);
+    timeline.trimOlderThan(Duration.ofMillis(GAP), GAP);
+    timeline.arrivedAt(1234);
+    VisitorTimeline restored = VisitorTimeline.fromBytes(timeline.toBytes());
+    assertEquals(timeline.sessions(GAP), restored.sessions(GAP));
+    assertEquals(1234, VisitorTimeline.lastArrival(restored.toBytes()));
+    assertTrue(restored.add(pageview(GAP, "late", "/late"), GAP).tooLate(), "the horizon survives too");
   }
 
   private static VisitorTimeline.Entry pageview(long ts, String id, String path) {

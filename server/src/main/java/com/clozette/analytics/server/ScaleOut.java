@@ -52,7 +52,7 @@ final class ScaleOut implements AutoCloseable {
     AnalyticsConfig.Kafka kafka = config.scaleOut().kafka();
     KafkaSettings kafkaSettings = new KafkaSettings(kafka.bootstrap(), kafka.eventsTopic(), kafka.cleanTopic(), kafka.sessionsTopic(),
         kafka.partitions(), (short) kafka.replication(), kafka.applicationId(), config.dataDir().resolve("streams"),
-        kafka.sendTimeout(), kafka.deliveryTimeout(), config.sessionGap().toMillis());
+        kafka.sendTimeout(), kafka.deliveryTimeout(), config.sessionGap().toMillis(), kafka.stateRetention(), kafka.visitorRetention());
     Topics.ensure(kafkaSettings, KAFKA_SETUP_TIMEOUT_MS);
     AnalyticsConfig.Druid druid = config.scaleOut().druid();
     DruidSettings druidSettings = new DruidSettings(druid.url(), druid.overlordUrl(), druid.specDir(), druid.eventsDatasource(),

@@ -20,6 +20,18 @@ class ScaleOutConfigTest {
     assertEquals(AnalyticsConfig.Sink.LOG, config.scaleOut().sink());
   }
 
+  /** Above the collector's 7-day limit on event time, and the 400 days browsers keep a cookie. */
+  @Test
+  void theStreamProcessorsStateIsKeptEightDaysAndVisitorsFourHundred() {
+    AnalyticsConfig.Kafka kafka = ConfigLoader.parse(SITES, Map.of()).scaleOut().kafka();
+    assertEquals(java.time.Duration.ofDays(8), kafka.stateRetention());
+    assertEquals(java.time.Duration.ofDays(400), kafka.visitorRetention());
+    AnalyticsConfig.Kafka set = ConfigLoader.parse(SITES + "kafka:\n  stateRetentionHours: 24\n  visitorRetentionDays: 30\n", Map.of())
+        .scaleOut().kafka();
+    assertEquals(java.time.Duration.ofHours(24), set.stateRetention());
+    assertEquals(java.time.Duration.ofDays(30), set.visitorRetention());
+  }
+
   @Test
   void environmentSelectsDruidAndKafka() {
     AnalyticsConfig config = ConfigLoader.parse(SITES, Map.of("ANALYTICS_STORE", "druid", "ANALYTICS_SINK", "kafka",

@@ -135,7 +135,8 @@ public final class ConfigLoader {
           + (store == AnalyticsConfig.Store.DRUID ? "kafka" : "log"));
     }
     JsonNode kafka = section(config, "kafka", Set.of("bootstrap", "eventsTopic", "cleanTopic", "sessionsTopic", "partitions",
-        "replication", "applicationId", "sendTimeoutMs", "deliveryTimeoutMs"));
+        "replication", "applicationId", "sendTimeoutMs", "deliveryTimeoutMs",
+        "stateRetentionHours", "visitorRetentionDays"));
     String bootstrap = text(kafka, "kafka.bootstrap", "localhost:9092");
     if (!bootstrap.matches("[^\\s,:]+:\\d+(,[^\\s,:]+:\\d+)*")) {
       throw new ConfigException("kafka.bootstrap", "must be host:port[,host:port...], not '" + bootstrap + "'");
@@ -146,7 +147,9 @@ public final class ConfigLoader {
         integer(kafka, "kafka.partitions", 6, 1, 10_000), integer(kafka, "kafka.replication", 1, 1, 32),
         topic(kafka, "kafka.applicationId", "clozette-stream"),
         Duration.ofMillis(longValue(kafka, "kafka.sendTimeoutMs", 1000, 1, 600_000)),
-        Duration.ofMillis(longValue(kafka, "kafka.deliveryTimeoutMs", 5000, 1500, 600_000)));
+        Duration.ofMillis(longValue(kafka, "kafka.deliveryTimeoutMs", 5000, 1500, 600_000)),
+        Duration.ofHours(longValue(kafka, "kafka.stateRetentionHours", 192, 1, 24 * 366)),
+        Duration.ofDays(longValue(kafka, "kafka.visitorRetentionDays", 400, 1, 3660)));
     JsonNode druid = section(config, "druid", Set.of("url", "overlordUrl", "specDir", "eventsDatasource", "sessionsDatasource", "queryTimeoutMs"));
     AnalyticsConfig.Druid druidConfig = new AnalyticsConfig.Druid(
         httpUrl(druid, "druid.url", "http://localhost:8082"), httpUrl(druid, "druid.overlordUrl", "http://localhost:8081"),
