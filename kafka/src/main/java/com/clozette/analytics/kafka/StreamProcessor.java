@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -78,6 +79,10 @@ public final class StreamProcessor implements AutoCloseable {
     // Under exactly-once the commit interval is the latency from an event to its rows being readable
     // by Druid (read_committed): 100 ms is Kafka Streams' own default for EOS, stated for the reader.
     props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+    // An instance that dies without leaving the group (kill -9, a lost machine) hands its partitions
+    // to the others after this, instead of the consumer default of 45 s of stalled sessions.
+    props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);
+    props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 3_000);
     return props;
   }
 

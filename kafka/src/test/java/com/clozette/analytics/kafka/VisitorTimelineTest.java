@@ -5,21 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.clozette.analytics.enrich.UserAgentClassifier;
-import com.clozette.analytics.enrich.UserAgentInfo;
 import com.clozette.analytics.event.Event;
-import com.clozette.analytics.event.EventParser;
 import com.clozette.analytics.event.EventType;
-import com.clozette.analytics.event.InvalidEventException;
 import com.clozette.analytics.event.Platform;
-import com.clozette.analytics.golden.GoldenData;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -35,15 +27,15 @@ class VisitorTimelineTest {
 
   @Test
   void signedSessionRowsSumToTheGoldenSessionsInFileOrder() {
-    assertGolden(rowsFor(goldenEvents()));
+    GoldenSessions.assertSums(rowsFor(GoldenSessions.countedEvents()));
   }
 
   @Test
   void signedSessionRowsSumToTheGoldenSessionsInAnyArrivalOrder() {
     for (long seed = 1; seed <= 3; seed++) {
-      List<Event> events = goldenEvents();
+      List<Event> events = GoldenSessions.countedEvents();
       Collections.shuffle(events, new Random(seed));
-      assertGolden(rowsFor(events));
+      GoldenSessions.assertSums(rowsFor(events));
     }
   }
 
@@ -86,7 +78,7 @@ class VisitorTimelineTest {
    */
   @Test
   void theSurvivingRowsMarkEachVisitorsFirstPageviewInAnyArrivalOrder() {
-    List<Event> events = goldenEvents();
+    List<Event> events = GoldenSessions.countedEvents();
     Map<String, Long> firstViews = new HashMap<>();
     for (Event event : events) {
       if (event.type() == EventType.PAGEVIEW) {
@@ -128,7 +120,7 @@ class VisitorTimelineTest {
   void aTrimmedTimelineWritesTheSameRowsAsAnUntrimmedOneForEveryEventItAccepts() {
     Duration retention = Duration.ofHours(2);
     for (long seed = 1; seed <= 3; seed++) {
-      List<Event> events = goldenEvents();
+      List<Event> events = GoldenSessions.countedEvents();
       Collections.shuffle(events, new Random(seed));
       Map<String, VisitorTimeline> trimmed = new HashMap<>();
       Map<String, VisitorTimeline> whole = new HashMap<>();
@@ -212,26 +204,6 @@ class VisitorTimelineTest {
     return List.of(row.entry(), row.platform(), row.refHost(), row.utmSource(), row.device(), row.browser(), row.os());
   }
 
-  /** The counted events of the golden set: parsed, bots dropped, one copy of each (site, id). */
-  private static List<Event> goldenEvents() {
-    EventParser parser = new EventParser(new ObjectMapper(), GoldenData.SITES);
-    UserAgentClassifier userAgents = new UserAgentClassifier(1000);
-    Set<String> seen = new HashSet<>();
-    List<Event> events = new ArrayList<>();
-    for (String line : GoldenData.eventLines()) {
-      try {
-        Event event = parser.parse(line);
-        UserAgentInfo client = userAgents.classify(event.ua());
-        if (!client.bot() && seen.add(event.site() + "/" + event.id())) {
-          events.add(event);
-        }
-      } catch (InvalidEventException rejected) {
-        // the nine malformed lines: import rejects them before they reach Kafka
-      }
-    }
-    return events;
-  }
-
   private static List<SessionRow> rowsFor(List<Event> events) {
     Map<String, VisitorTimeline> timelines = new HashMap<>();
     List<SessionRow> rows = new ArrayList<>();
@@ -244,30 +216,4 @@ class VisitorTimelineTest {
     return rows;
   }
 
-  private static void assertGolden(List<SessionRow> rows) {
-    for (GoldenData.Query query : GoldenData.queries()) {
-      long from = Instant.parse(query.from()).toEpochMilli();
-      long to = Instant.parse(query.to()).toEpochMilli();
-      long sessions = 0;
-      long duration = 0;
-      long bounces = 0;
-      Map<String, Long> entries = new HashMap<>();
-      for (SessionRow row : rows) {
-        if (row.site().equals(query.site()) && row.ts() >= from && row.ts() < to) {
-          sessions += row.sign();
-          duration += (long) row.sign() * row.durationMs();
-          bounces += (long) row.sign() * row.bounce();
-          entries.merge(row.entry(), (long) row.sign(), Long::sum);
-        }
-      }
-      var expected = query.expected();
-      assertEquals(expected.get("sessions").asLong(), sessions, query.toString());
-      double avg = sessions == 0 ? 0 : duration / 1000.0 / sessions;
-      assertEquals(expected.get("avgSessionSeconds").asDouble(), avg, 1e-6, query.toString());
-      assertEquals(expected.get("bounceRate").asDouble(), sessions == 0 ? 0 : (double) bounces / sessions, 1e-6, query.toString());
-      for (var entry : expected.get("entryPages")) {
-        assertEquals(entry.get("sessions").asLong(), entries.getOrDefault(entry.get("path").asText(), 0L), query + " entry " + entry);
-      }
-    }
-  }
 }

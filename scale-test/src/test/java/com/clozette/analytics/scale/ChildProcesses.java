@@ -1,0 +1,50 @@
+package com.clozette.analytics.scale;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/** Child JVMs of the scale-out tests: started with this JVM's java, each logging to {@code <name>.log} in its folder. */
+final class ChildProcesses {
+  private ChildProcesses() {}
+
+  static Process spawn(Path dir, String name, List<String> jvmArgs) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmArgs);
+    return new ProcessBuilder(command).directory(dir.toFile())
+        .redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile()).start();
+  }
+
+  /** Runs a tool to its end and answers what it printed; fails when it fails or takes over a minute. */
+  static String run(Path dir, String name, List<String> jvmArgs) throws IOException, InterruptedException {
+    Process process = spawn(dir, name, jvmArgs);
+    if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+      process.destroyForcibly();
+      throw new IllegalStateException(name + " failed; see " + dir.resolve(name + ".log"));
+    }
+    return Files.readString(dir.resolve(name + ".log"));
+  }
+
+  static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+        try {
+          Files.delete(file);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+    }
+  }
+}

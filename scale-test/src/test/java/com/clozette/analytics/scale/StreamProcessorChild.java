@@ -1,0 +1,33 @@
+package com.clozette.analytics.scale;
+
+import com.clozette.analytics.kafka.KafkaSettings;
+import com.clozette.analytics.kafka.StreamProcessor;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The stream processor alone in a JVM of its own, so that a test can kill it with SIGKILL:
+ * {@code java ... StreamProcessorChild BOOTSTRAP APPLICATION_ID STATE_DIR}. Runs until killed.
+ */
+public final class StreamProcessorChild {
+  static final String EVENTS = "events";
+  static final String CLEAN = "events-clean";
+  static final String SESSIONS = "sessions";
+  static final int PARTITIONS = 3;
+
+  private StreamProcessorChild() {}
+
+  /** The settings of the restart tests: the system's defaults, with their own topics and retention. */
+  static KafkaSettings settings(String bootstrap, String applicationId, Path stateDir, String topicPrefix, Duration retention) {
+    return new KafkaSettings(bootstrap, topicPrefix + EVENTS, topicPrefix + CLEAN, topicPrefix + SESSIONS, PARTITIONS, (short) 1,
+        applicationId, stateDir, Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofMinutes(30).toMillis(), retention,
+        Duration.ofDays(400));
+  }
+
+  public static void main(String[] args) throws InterruptedException {
+    StreamProcessor.start(settings(args[0], args[1], Path.of(args[2]), "", Duration.ofDays(8)), new SimpleMeterRegistry());
+    System.out.println("stream processor started");
+    Thread.currentThread().join();
+  }
+}
