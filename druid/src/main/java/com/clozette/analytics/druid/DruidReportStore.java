@@ -1,6 +1,7 @@
 package com.clozette.analytics.druid;
 
 import com.clozette.analytics.aggregator.report.Dimension;
+import com.clozette.analytics.aggregator.report.Interval;
 import com.clozette.analytics.aggregator.report.PageCount;
 import com.clozette.analytics.aggregator.report.Queries;
 import com.clozette.analytics.aggregator.report.Report;
@@ -226,9 +227,45 @@ public final class DruidReportStore implements ReportStore {
       .thenComparing(Results.BreakdownRow::sessions, Comparator.nullsLast(Comparator.reverseOrder()))
       .thenComparing(Results.BreakdownRow::key);
 
+  /**
+   * How long before its first pageview a session may have started and still be found by
+   * {@link #visitors}: one day. The query for new visitors scans session rows from {@code from}
+   * minus this bound (a row's time is its session's first event, never after the first pageview it
+   * holds), which keeps Druid from reading all history. A session whose first event precedes its
+   * first pageview by a day or more (a day of pings or custom events, each within 30 minutes of the
+   * last, before any pageview) would not count its visitor as new; no real traffic does that.
+   */
+  static final long FIRST_VIEW_SESSION_BOUND_MILLIS = Duration.ofDays(1).toMillis();
+
+  /**
+   * Visitors (from the sketch of the counted pageviews, as in {@link #report}), exact sessions (sum
+   * of {@code sign}), and exact new visitors: distinct visitors with a surviving session row (net
+   * {@code SUM(sign) > 0}) whose {@code firstViewTs} (the visitor's first pageview ever, non-zero on
+   * exactly one surviving row per visitor) lies in the range. Returning visitors are visitors minus
+   * new ones, at least 0, and sessions per visitor are sessions over visitors: both built on the
+   * estimate, so the answer says {@code visitorsApprox} with the sketch's relative standard error.
+   */
   @Override
   public Future<Results.VisitorSummary> visitors(Queries.Visitors query) {
-    return notYet("visitors (new vs returning)");
+    List<Param> range = range(query.site(), query.from(), query.to());
+    long from = query.from().toEpochMilli();
+    long to = query.to().toEpochMilli();
+    Future<List<JsonNode>> views = sql.query("SELECT APPROX_COUNT_DISTINCT_DS_HLL(vid_sketch) AS visitors FROM " + events
+        + " WHERE " + COUNTED_PAGEVIEWS, range);
+    Future<List<JsonNode>> totals = sql.query("SELECT SUM(sign) AS sessions FROM " + sessions + " WHERE " + IN_RANGE, range);
+    Future<List<JsonNode>> fresh = sql.query("SELECT COUNT(*) AS newVisitors FROM (SELECT vid FROM " + sessions
+        + " WHERE site = ? AND firstViewTs >= ? AND firstViewTs < ?"
+        + " AND __time >= MILLIS_TO_TIMESTAMP(?) AND __time < MILLIS_TO_TIMESTAMP(?) GROUP BY vid HAVING SUM(sign) > 0)",
+        List.of(Param.text(query.site()), Param.number(from), Param.number(to), Param.number(from - FIRST_VIEW_SESSION_BOUND_MILLIS),
+            Param.number(to)));
+    return Future.all(views, totals, fresh).map(all -> {
+      long visitors = first(views.result()).path("visitors").asLong(0);
+      long sessionCount = first(totals.result()).path("sessions").asLong(0);
+      long newVisitors = first(fresh.result()).path("newVisitors").asLong(0);
+      return new Results.VisitorSummary(query.site(), query.from().toString(), query.to().toString(), visitors, newVisitors,
+          Math.max(0, visitors - newVisitors), sessionCount, visitors == 0 ? 0.0 : Report.round6((double) sessionCount / visitors),
+          true, VISITORS_RSE);
+    });
   }
 
   /**
@@ -251,19 +288,189 @@ public final class DruidReportStore implements ReportStore {
         });
   }
 
+  /**
+   * The partner's page export, as the embedded store computes it: per day of the site's zone (clipped
+   * to the range), the entry and exit pages of the sessions starting that day and the viewed pages,
+   * each kind's rows with at least {@code smallCellK} visitors ranked by count (then path) and the
+   * first {@code top} kept, everything else folded into one {@code (other)} row per day and kind, so a
+   * day's rows add up to its exact totals.
+   *
+   * <p>Entry and exit rows come from the signed session rows: sessions and visitors (distinct
+   * visitors with a surviving session there) are exact, so is the small-cell test. Page rows come
+   * from the events datasource: pageviews exact, visitors from the HLL sketch; the small-cell
+   * threshold then applies to that estimate. Sketches of a few hundred visitors or fewer (every cell
+   * near any sensible k) are in the sketch's coupon modes, whose estimates are exact but for hash
+   * collisions, so cells near the threshold are kept or folded as the embedded store does; larger
+   * counts carry the sketch's relative standard error ({@link #VISITORS_RSE}).
+   */
   @Override
   public Future<List<Results.PageRow>> pageExport(Queries.PageExport query) {
-    return notYet("page export");
+    List<Instant> boundaries = Interval.DAY.boundaries(query.from(), query.to(), query.zone());
+    List<Day> days = new ArrayList<>();
+    for (int i = 0; i + 1 < boundaries.size(); i++) {
+      long start = Math.max(query.from().toEpochMilli(), boundaries.get(i).toEpochMilli());
+      long end = Math.min(query.to().toEpochMilli(), boundaries.get(i + 1).toEpochMilli());
+      days.add(new Day(boundaries.get(i).atZone(query.zone()).toLocalDate().toString(), start, end));
+    }
+    if (days.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    // The day of a row by the zone's day boundaries, computed numbers, never user text.
+    StringBuilder bucket = new StringBuilder("CASE");
+    for (int i = 0; i < days.size(); i++) {
+      bucket.append(" WHEN __time < MILLIS_TO_TIMESTAMP(").append(days.get(i).end()).append(") THEN ").append(i);
+    }
+    bucket.append(" END");
+    List<Param> range = range(query.site(), query.from(), query.to());
+    Future<List<Cell>> entries = sessionCells("entry", bucket, range);
+    Future<List<Cell>> exits = sessionCells("exit", bucket, range);
+    Future<List<Cell>> pages = sql.query("SELECT " + bucket + " AS b, path, SUM(\"events\") AS n,"
+        + " APPROX_COUNT_DISTINCT_DS_HLL(vid_sketch) AS visitors FROM " + events + " WHERE " + COUNTED_PAGEVIEWS + " GROUP BY 1, 2", range)
+        .map(DruidReportStore::cells);
+    return Future.all(entries, exits, pages).compose(all -> {
+      Folding entry = fold(entries.result(), query);
+      Folding exit = fold(exits.result(), query);
+      Folding page = fold(pages.result(), query);
+      Future<Map<Integer, Long>> entryOthers = otherSessionVisitors("entry", bucket, range, entry);
+      Future<Map<Integer, Long>> exitOthers = otherSessionVisitors("exit", bucket, range, exit);
+      Future<Map<Integer, Long>> pageOthers = otherPageVisitors(bucket, range, page, days);
+      return Future.all(entryOthers, exitOthers, pageOthers).map(others -> {
+        List<Results.PageRow> rows = new ArrayList<>();
+        for (int day = 0; day < days.size(); day++) {
+          String name = days.get(day).name();
+          entry.rows(day, name, "entry", entryOthers.result(), rows);
+          exit.rows(day, name, "exit", exitOthers.result(), rows);
+          page.rows(day, name, "page", pageOthers.result(), rows);
+        }
+        return rows;
+      });
+    });
+  }
+
+  /** A day of the export: its name in the site's zone and its part of the range. */
+  private record Day(String name, long start, long end) {}
+
+  /** A (day, path) cell of one kind: its sessions or pageviews and its visitors. */
+  private record Cell(int day, String path, long count, long visitors) {}
+
+  private static final Comparator<Cell> BY_COUNT = Comparator.comparingLong(Cell::count).reversed().thenComparing(Cell::path);
+
+  private static List<Cell> cells(List<JsonNode> rows) {
+    List<Cell> cells = new ArrayList<>(rows.size());
+    for (JsonNode row : rows) {
+      if (!row.path("b").isNull()) {
+        cells.add(new Cell(row.path("b").asInt(), row.path("path").asText(), row.path("n").asLong(), row.path("visitors").asLong()));
+      }
+    }
+    return cells;
+  }
+
+  /** Net sessions and visitors (with a surviving session there) per day and entry or exit page: exact. */
+  private Future<List<Cell>> sessionCells(String column, CharSequence bucket, List<Param> range) {
+    return sql.query("SELECT b, path, SUM(n) AS n, COUNT(*) AS visitors FROM (" + netSessions(column, bucket) + ") GROUP BY 1, 2", range)
+        .map(DruidReportStore::cells);
+  }
+
+  /** Net sessions per day, page and visitor, surviving ones only. */
+  private String netSessions(String column, CharSequence bucket) {
+    return "SELECT " + bucket + " AS b, \"" + column + "\" AS path, vid, SUM(sign) AS n FROM " + sessions + " WHERE " + IN_RANGE
+        + " GROUP BY 1, 2, 3 HAVING SUM(sign) > 0";
+  }
+
+  /** One kind's cells split into the kept rows per day and the folded rest. */
+  private record Folding(Map<Integer, List<Cell>> kept, Map<Integer, Long> folded) {
+    void rows(int day, String name, String kind, Map<Integer, Long> otherVisitors, List<Results.PageRow> rows) {
+      boolean pages = kind.equals("page");
+      for (Cell cell : kept.getOrDefault(day, List.of())) {
+        rows.add(new Results.PageRow(name, kind, cell.path(), pages ? cell.count() : null, pages ? null : cell.count(), cell.visitors()));
+      }
+      Long count = folded.get(day);
+      if (count != null) {
+        rows.add(new Results.PageRow(name, kind, OTHER, pages ? count : null, pages ? null : count, otherVisitors.getOrDefault(day, 0L)));
+      }
+    }
+  }
+
+  private static final String OTHER = "(other)";
+
+  /** The embedded store's rule: per day, cells with at least k visitors, ranked by count then path, the first top kept. */
+  private static Folding fold(List<Cell> cells, Queries.PageExport query) {
+    Map<Integer, List<Cell>> byDay = new HashMap<>();
+    cells.forEach(cell -> byDay.computeIfAbsent(cell.day(), d -> new ArrayList<>()).add(cell));
+    Map<Integer, List<Cell>> kept = new HashMap<>();
+    Map<Integer, Long> folded = new HashMap<>();
+    byDay.forEach((day, dayCells) -> {
+      dayCells.sort(BY_COUNT);
+      List<Cell> keep = new ArrayList<>();
+      long rest = 0;
+      boolean any = false;
+      for (Cell cell : dayCells) {
+        if (cell.visitors() >= query.smallCellK() && keep.size() < query.top()) {
+          keep.add(cell);
+        } else {
+          rest += cell.count();
+          any = true;
+        }
+      }
+      kept.put(day, keep);
+      if (any) {
+        folded.put(day, rest);
+      }
+    });
+    return new Folding(kept, folded);
   }
 
   /**
-   * Not built for the Druid store yet: the answer is a 501 that says so, never a wrong or empty
-   * result. New vs returning visitors need each visitor's first pageview ever, which the rolled-up
-   * events datasource does not keep; the page export needs small-cell folding over sketches.
+   * A filter for the rows of folded cells: each day (by {@code dayCondition}, computed numbers)
+   * outside its kept paths. The paths travel as parameters, appended to {@code params}.
    */
-  private static <T> Future<T> notYet(String what) {
-    return Future.failedFuture(new com.clozette.analytics.aggregator.http.ApiException(501, "not_implemented",
-        what + " is not available with store: druid yet; use store: duckdb"));
+  private static String foldedFilter(Folding folding, java.util.function.IntFunction<String> dayCondition, List<Param> params) {
+    StringBuilder filter = new StringBuilder("(");
+    boolean firstDay = true;
+    for (int day : new java.util.TreeSet<>(folding.folded().keySet())) {
+      filter.append(firstDay ? "(" : " OR (").append(dayCondition.apply(day));
+      List<Cell> kept = folding.kept().getOrDefault(day, List.of());
+      if (!kept.isEmpty()) {
+        filter.append(" AND path NOT IN (");
+        for (int i = 0; i < kept.size(); i++) {
+          filter.append(i == 0 ? "?" : ", ?");
+          params.add(Param.text(kept.get(i).path()));
+        }
+        filter.append(")");
+      }
+      filter.append(")");
+      firstDay = false;
+    }
+    return filter.append(")").toString();
+  }
+
+  /** Exact visitors with a surviving session in a folded entry or exit cell, per day. */
+  private Future<Map<Integer, Long>> otherSessionVisitors(String column, CharSequence bucket, List<Param> range, Folding folding) {
+    if (folding.folded().isEmpty()) {
+      return Future.succeededFuture(Map.of());
+    }
+    List<Param> params = new ArrayList<>(range);
+    String filter = foldedFilter(folding, day -> "b = " + day, params);
+    return sql.query("SELECT b, COUNT(*) AS visitors FROM (SELECT b, vid FROM (" + netSessions(column, bucket) + ") WHERE " + filter
+        + " GROUP BY 1, 2) GROUP BY 1", params).map(DruidReportStore::countsByDay);
+  }
+
+  /** Visitors of the folded viewed pages per day, from the sketch. */
+  private Future<Map<Integer, Long>> otherPageVisitors(CharSequence bucket, List<Param> range, Folding folding, List<Day> days) {
+    if (folding.folded().isEmpty()) {
+      return Future.succeededFuture(Map.of());
+    }
+    List<Param> params = new ArrayList<>(range);
+    String filter = foldedFilter(folding, day -> "__time >= MILLIS_TO_TIMESTAMP(" + days.get(day).start()
+        + ") AND __time < MILLIS_TO_TIMESTAMP(" + days.get(day).end() + ")", params);
+    return sql.query("SELECT " + bucket + " AS b, APPROX_COUNT_DISTINCT_DS_HLL(vid_sketch) AS visitors FROM " + events
+        + " WHERE " + COUNTED_PAGEVIEWS + " AND " + filter + " GROUP BY 1", params).map(DruidReportStore::countsByDay);
+  }
+
+  private static Map<Integer, Long> countsByDay(List<JsonNode> rows) {
+    Map<Integer, Long> counts = new HashMap<>();
+    byBucket(rows).forEach((day, row) -> counts.put(day, row.path("visitors").asLong()));
+    return counts;
   }
 
   private Future<List<PageCount>> topPages(String column, ReportQuery query, List<Param> range) {

@@ -19,9 +19,24 @@ public final class Results {
 
   public record Breakdown(String site, String from, String to, String by, List<BreakdownRow> rows, long total) {}
 
-  /** The policy's "frequency of use": new visitors had their first pageview ever in the range. */
+  /**
+   * The policy's "frequency of use": new visitors had their first pageview ever in the range.
+   *
+   * @param visitorsApprox true when visitors (and so returningVisitors and sessionsPerVisitor, built on
+   *     them) come from a sketch, not an exact count; absent (null) when exact, as from the embedded store
+   * @param visitorsRelativeStandardError the sketch's relative standard error when visitorsApprox
+   */
   public record VisitorSummary(String site, String from, String to, long visitors, long newVisitors, long returningVisitors,
-      long sessions, double sessionsPerVisitor) {}
+      long sessions, double sessionsPerVisitor,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Boolean visitorsApprox,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Double visitorsRelativeStandardError) {
+
+    /** A summary with an exact visitor count. */
+    public VisitorSummary(String site, String from, String to, long visitors, long newVisitors, long returningVisitors,
+        long sessions, double sessionsPerVisitor) {
+      this(site, from, to, visitors, newVisitors, returningVisitors, sessions, sessionsPerVisitor, null, null);
+    }
+  }
 
   public record Realtime(String site, int windowSeconds, long visitors, long pageviews, String asOf) {}
 
