@@ -218,12 +218,13 @@ public final class StreamProcessor implements AutoCloseable {
       }
       byte[] stored = timelines.get(record.key());
       VisitorTimeline timeline = stored == null ? VisitorTimeline.empty(event.site(), event.vid()) : VisitorTimeline.fromBytes(stored);
-      VisitorTimeline.Change change = timeline.add(VisitorTimeline.Entry.of(event), gapMillis);
+      long now = context.currentSystemTimeMs();
+      VisitorTimeline.Change change = timeline.add(VisitorTimeline.Entry.of(event, now), gapMillis);
       if (change.tooLate()) {
         tooLate.increment();
       }
-      timeline.arrivedAt(context.currentSystemTimeMs());
-      timeline.trimOlderThan(retention, gapMillis);
+      timeline.arrivedAt(now);
+      timeline.trimArrivedBefore(now - retention.toMillis(), gapMillis);
       timelines.put(record.key(), timeline.toBytes());
       for (SessionRow row : change.retracted()) {
         retractions.increment();
@@ -258,7 +259,7 @@ public final class StreamProcessor implements AutoCloseable {
       forgotten.increment(forget.size());
       for (String key : trim) {
         VisitorTimeline timeline = VisitorTimeline.fromBytes(timelines.get(key));
-        timeline.trimBefore(Long.MAX_VALUE, gapMillis);
+        timeline.trimArrivedBefore(Long.MAX_VALUE, gapMillis);
         timelines.put(key, timeline.toBytes());
       }
     }

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -23,8 +22,8 @@ import java.util.List;
  * exactly the rows to retract and to add, whatever order events arrive in. Only the sessions within
  * one gap of the new event can differ, so the diff is small even for a long timeline.
  *
- * <p>Bounded by trimming, not by forgetting silently: whole sessions older than the retention are
- * dropped from the front, and the {@code horizon} moves past them by more than the gap. An event
+ * <p>Bounded by trimming, not by forgetting silently: leading whole sessions whose events all arrived
+ * longer ago than the retention are dropped, and the {@code horizon} moves past them by more than the gap. An event
  * before the horizon could have joined a dropped session, so it is refused ({@link Change#tooLate()})
  * rather than sessionised wrongly; any event at or after it meets exactly the sessions it would have
  * met untrimmed. Whether a dropped session held a pageview is kept, so "first pageview ever" stays true.
@@ -32,10 +31,14 @@ import java.util.List;
 final class VisitorTimeline {
   private static final Comparator<Entry> ORDER = Comparator.comparingLong(Entry::ts).thenComparing(Entry::id);
 
-  /** What sessionising needs of an event; {@code pageview} is null for events other than pageviews. */
-  record Entry(long ts, String id, Pageview pageview) {
-    static Entry of(CleanEvent event) {
-      return new Entry(event.ts(), event.id(), event.isPageview() ? Pageview.of(event) : null);
+  /**
+   * What sessionising needs of an event; {@code pageview} is null for events other than pageviews,
+   * {@code arrived} is the wall-clock time it reached the processor (trimming goes by it, so an import
+   * of old events is sessionised like live traffic).
+   */
+  record Entry(long ts, String id, Pageview pageview, long arrived) {
+    static Entry of(CleanEvent event, long arrived) {
+      return new Entry(event.ts(), event.id(), event.isPageview() ? Pageview.of(event) : null, arrived);
     }
 
     boolean isPageview() {
@@ -113,16 +116,19 @@ final class VisitorTimeline {
   }
 
   /**
-   * Drops the sessions whose last event is before {@code bound} (whole runs only) and moves the
-   * horizon past them; answers how many events were dropped. Rows already written stay valid.
+   * Drops the leading sessions whose events all arrived before {@code bound} (wall clock; whole runs
+   * only, in event-time order) and moves the horizon past them; answers how many events were dropped.
+   * Rows already written stay valid.
    */
-  int trimBefore(long bound, long gapMillis) {
+  int trimArrivedBefore(long bound, long gapMillis) {
     int cut = 0;
+    boolean runArrivedBefore = true;
     for (int i = 0; i < entries.size(); i++) {
-      boolean runEnds = i + 1 == entries.size() || entries.get(i + 1).ts() - entries.get(i).ts() > gapMillis;
-      if (entries.get(i).ts() >= bound) {
+      runArrivedBefore &= entries.get(i).arrived() < bound;
+      if (!runArrivedBefore) {
         break;
       }
+      boolean runEnds = i + 1 == entries.size() || entries.get(i + 1).ts() - entries.get(i).ts() > gapMillis;
       if (runEnds) {
         cut = i + 1;
       }
@@ -135,18 +141,6 @@ final class VisitorTimeline {
     horizon = Math.max(horizon, dropped.get(cut - 1).ts() + gapMillis + 1);
     dropped.clear();
     return cut;
-  }
-
-  /** Keeps the sessions within {@code retention} of the visitor's latest event (by event time). */
-  int trimOlderThan(Duration retention, long gapMillis) {
-    if (entries.isEmpty()) {
-      return 0;
-    }
-    return trimBefore(entries.get(entries.size() - 1).ts() - retention.toMillis(), gapMillis);
-  }
-
-  int size() {
-    return entries.size();
   }
 
   /**
@@ -299,6 +293,7 @@ final class VisitorTimeline {
       writeString(out, vid);
       for (Entry e : entries) {
         out.writeLong(e.ts());
+        out.writeLong(e.arrived());
         writeString(out, e.id());
         Pageview p = e.pageview();
         // A null path marks an event other than a pageview (a pageview always has a URL, so a path);
@@ -328,11 +323,12 @@ final class VisitorTimeline {
       List<Entry> entries = new ArrayList<>(size + 1);
       for (int i = 0; i < size; i++) {
         long ts = in.readLong();
+        long arrived = in.readLong();
         String id = readString(in);
         String path = readString(in);
         Pageview pageview = path == null ? null
             : new Pageview(path, readString(in), readString(in), readString(in), readString(in), readString(in), readString(in));
-        entries.add(new Entry(ts, id, pageview));
+        entries.add(new Entry(ts, id, pageview, arrived));
       }
       return new VisitorTimeline(site, vid, entries, horizon, viewedBeforeHorizon, lastArrival);
     } catch (IOException e) {

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.clozette.analytics.event.Event;
 import com.clozette.analytics.event.EventType;
 import com.clozette.analytics.event.Platform;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -44,7 +43,7 @@ class VisitorTimelineTest {
     VisitorTimeline timeline = VisitorTimeline.empty("s", "v");
     timeline.add(pageview(0, "a", "/a"), GAP);
     timeline.add(pageview(2 * GAP, "c", "/c"), GAP);
-    VisitorTimeline.Change change = timeline.add(new VisitorTimeline.Entry(GAP, "b", null), GAP);
+    VisitorTimeline.Change change = timeline.add(new VisitorTimeline.Entry(GAP, "b", null, 0), GAP);
     assertEquals(List.of(-1, -1), change.retracted().stream().map(SessionRow::sign).toList());
     assertEquals(1, change.added().size());
     SessionRow merged = change.added().get(0);
@@ -58,14 +57,14 @@ class VisitorTimelineTest {
   @Test
   void aSessionTakesItsDimensionsFromItsFirstPageviewEvenWhenThatArrivesLate() {
     VisitorTimeline timeline = VisitorTimeline.empty("s", "v");
-    timeline.add(VisitorTimeline.Entry.of(clean("e", 1000, "event", "https://shop.example/x", null, null, null)), GAP);
+    timeline.add(VisitorTimeline.Entry.of(clean("e", 1000, "event", "https://shop.example/x", null, null, null), 0), GAP);
     VisitorTimeline.Change first = timeline.add(VisitorTimeline.Entry.of(clean("b", 5000, "pageview", "https://shop.example/b",
-        null, null, null)), GAP);
+        null, null, null), 0), GAP);
     SessionRow untracked = first.added().get(0);
     assertEquals(List.of("/b", "app", "(direct)", "(none)", "Unknown", "Unknown", "Unknown"), dimensions(untracked));
 
     VisitorTimeline.Change late = timeline.add(VisitorTimeline.Entry.of(clean("a", 3000, "pageview",
-        "https://shop.example/a?utm_source=news%20letter", "https://Search.Example:443/q?x=1", "mobile", "Safari")), GAP);
+        "https://shop.example/a?utm_source=news%20letter", "https://Search.Example:443/q?x=1", "mobile", "Safari"), 0), GAP);
     assertEquals(List.of(untracked.withSign(-1)), late.retracted());
     SessionRow tracked = late.added().get(0);
     assertEquals(List.of("/a", "app", "search.example", "news letter", "mobile", "Safari", "iOS"), dimensions(tracked));
@@ -112,24 +111,26 @@ class VisitorTimelineTest {
   }
 
   /**
-   * Trimming is invisible to every event it accepts: a timeline trimmed to two hours behind its
-   * latest event writes exactly the rows an untrimmed one writes for the same accepted events, in
+   * Trimming is invisible to every event it accepts: a timeline that drops what arrived more than
+   * 300 events ago writes exactly the rows an untrimmed one writes for the same accepted events, in
    * any arrival order, and refuses only events older than its horizon.
    */
   @Test
   void aTrimmedTimelineWritesTheSameRowsAsAnUntrimmedOneForEveryEventItAccepts() {
-    Duration retention = Duration.ofHours(2);
+    long retention = 300;
     for (long seed = 1; seed <= 3; seed++) {
       List<Event> events = GoldenSessions.countedEvents();
       Collections.shuffle(events, new Random(seed));
       Map<String, VisitorTimeline> trimmed = new HashMap<>();
       Map<String, VisitorTimeline> whole = new HashMap<>();
       int refused = 0;
-      for (Event event : events) {
+      for (int arrived = 0; arrived < events.size(); arrived++) {
+        Event event = events.get(arrived);
         String key = EventKeys.visitor(event);
-        VisitorTimeline.Entry entry = VisitorTimeline.Entry.of(CleanEvent.of(event));
-        VisitorTimeline.Change change = trimmed.computeIfAbsent(key, k -> VisitorTimeline.empty(event.site(), event.vid())).add(entry, GAP);
-        trimmed.get(key).trimOlderThan(retention, GAP);
+        VisitorTimeline.Entry entry = VisitorTimeline.Entry.of(CleanEvent.of(event), arrived);
+        VisitorTimeline timeline = trimmed.computeIfAbsent(key, k -> VisitorTimeline.empty(event.site(), event.vid()));
+        VisitorTimeline.Change change = timeline.add(entry, GAP);
+        timeline.trimArrivedBefore(arrived - retention, GAP);
         if (change.tooLate()) {
           refused++;
           continue;
@@ -141,17 +142,27 @@ class VisitorTimelineTest {
     }
   }
 
+  /** An import of old events arrives all at once: nothing is trimmed, nothing refused, however old. */
+  @Test
+  void eventsThatArrivedRecentlyAreKeptHoweverOldTheyAre() {
+    VisitorTimeline timeline = VisitorTimeline.empty("s", "v");
+    timeline.add(pageview(100 * GAP, "new", "/new", 1_000), GAP);
+    timeline.add(pageview(0, "old", "/old", 1_000), GAP);
+    assertEquals(0, timeline.trimArrivedBefore(500, GAP));
+    assertFalse(timeline.add(pageview(GAP / 2, "older", "/older", 1_001), GAP).tooLate());
+  }
+
   @Test
   void anEventBeforeTheHorizonIsTooLateAndChangesNothing() {
     VisitorTimeline timeline = VisitorTimeline.empty("s", "v");
-    timeline.add(pageview(0, "a", "/a"), GAP);
-    timeline.add(pageview(GAP / 2, "b", "/b"), GAP);
-    timeline.add(pageview(10 * GAP, "c", "/c"), GAP);
-    assertEquals(2, timeline.trimOlderThan(Duration.ofMillis(5 * GAP), GAP));
-    VisitorTimeline.Change late = timeline.add(pageview(GAP, "d", "/d"), GAP);
+    timeline.add(pageview(0, "a", "/a", 0), GAP);
+    timeline.add(pageview(GAP / 2, "b", "/b", 0), GAP);
+    timeline.add(pageview(10 * GAP, "c", "/c", 100), GAP);
+    assertEquals(2, timeline.trimArrivedBefore(50, GAP));
+    VisitorTimeline.Change late = timeline.add(pageview(GAP, "d", "/d", 101), GAP);
     assertTrue(late.tooLate());
     assertEquals(List.of(), late.added());
-    assertFalse(timeline.add(pageview(GAP * 3 / 2 + 1, "e", "/e"), GAP).tooLate(), "more than a gap after the dropped session");
+    assertFalse(timeline.add(pageview(GAP * 3 / 2 + 1, "e", "/e", 102), GAP).tooLate(), "more than a gap after the dropped session");
   }
 
   /** A stub keeps what "new visitor" needs: a visitor trimmed to nothing who comes back is not new. */
@@ -159,7 +170,7 @@ class VisitorTimelineTest {
   void aVisitorTrimmedToAStubIsNotNewWhenTheyComeBack() {
     VisitorTimeline timeline = VisitorTimeline.empty("s", "v");
     assertEquals(5L, timeline.add(pageview(5, "a", "/a"), GAP).added().get(0).firstViewTs());
-    timeline.trimBefore(Long.MAX_VALUE, GAP);
+    timeline.trimArrivedBefore(Long.MAX_VALUE, GAP);
     VisitorTimeline stub = VisitorTimeline.fromBytes(timeline.toBytes());
     assertEquals(0, VisitorTimeline.heldEvents(timeline.toBytes()));
     assertEquals(0L, stub.add(pageview(100 * GAP, "b", "/b"), GAP).added().get(0).firstViewTs());
@@ -177,11 +188,11 @@ class VisitorTimelineTest {
   void aTimelineSurvivesItsStoredForm() {
     VisitorTimeline timeline = VisitorTimeline.empty("s", "v");
     timeline.add(VisitorTimeline.Entry.of(clean("x", 5, "pageview", "https://shop.example/p?utm_source=ads", "https://a.example/",
-        "desktop", "Firefox")), GAP);
-    timeline.add(new VisitorTimeline.Entry(9, "y", null), GAP);
+        "desktop", "Firefox"), 0), GAP);
+    timeline.add(new VisitorTimeline.Entry(9, "y", null, 0), GAP);
     timeline.add(pageview(12, "z", "/q"), GAP);
-    timeline.add(pageview(3 * GAP, "w", "/w"), GAP);
-    timeline.trimOlderThan(Duration.ofMillis(GAP), GAP);
+    timeline.add(pageview(3 * GAP, "w", "/w", 10), GAP);
+    timeline.trimArrivedBefore(5, GAP);
     timeline.arrivedAt(1234);
     VisitorTimeline restored = VisitorTimeline.fromBytes(timeline.toBytes());
     assertEquals(timeline.sessions(GAP), restored.sessions(GAP));
@@ -190,7 +201,11 @@ class VisitorTimelineTest {
   }
 
   private static VisitorTimeline.Entry pageview(long ts, String id, String path) {
-    return VisitorTimeline.Entry.of(clean(id, ts, "pageview", "https://shop.example" + path, null, null, null));
+    return pageview(ts, id, path, 0);
+  }
+
+  private static VisitorTimeline.Entry pageview(long ts, String id, String path, long arrived) {
+    return VisitorTimeline.Entry.of(clean(id, ts, "pageview", "https://shop.example" + path, null, null, null), arrived);
   }
 
   /** An app event as the clean topic carries it; the OS is known exactly when the device is. */
@@ -209,7 +224,7 @@ class VisitorTimelineTest {
     List<SessionRow> rows = new ArrayList<>();
     for (Event event : events) {
       VisitorTimeline timeline = timelines.computeIfAbsent(EventKeys.visitor(event), key -> VisitorTimeline.empty(event.site(), event.vid()));
-      VisitorTimeline.Change change = timeline.add(VisitorTimeline.Entry.of(CleanEvent.of(event)), GAP);
+      VisitorTimeline.Change change = timeline.add(VisitorTimeline.Entry.of(CleanEvent.of(event), 0), GAP);
       rows.addAll(change.retracted());
       rows.addAll(change.added());
     }

@@ -11,26 +11,25 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-/** Child JVMs of the scale-out tests: started with this JVM's java, each logging to {@code <name>.log} in its folder. */
+/** Child JVMs of the scale-out tests: started with this JVM's java in a working folder, output to a log file. */
 final class ChildProcesses {
   private ChildProcesses() {}
 
-  static Process spawn(Path dir, String name, List<String> jvmArgs) throws IOException {
+  static Process spawn(Path workDir, Path log, List<String> jvmArgs) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmArgs);
-    return new ProcessBuilder(command).directory(dir.toFile())
-        .redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile()).start();
+    return new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
   }
 
   /** Runs a tool to its end and answers what it printed; fails when it fails or takes over a minute. */
-  static String run(Path dir, String name, List<String> jvmArgs) throws IOException, InterruptedException {
-    Process process = spawn(dir, name, jvmArgs);
+  static String run(Path workDir, Path log, List<String> jvmArgs) throws IOException, InterruptedException {
+    Process process = spawn(workDir, log, jvmArgs);
     if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
       process.destroyForcibly();
-      throw new IllegalStateException(name + " failed; see " + dir.resolve(name + ".log"));
+      throw new IllegalStateException("a tool failed; see " + log);
     }
-    return Files.readString(dir.resolve(name + ".log"));
+    return Files.readString(log);
   }
 
   static void deleteTree(Path dir) throws IOException {

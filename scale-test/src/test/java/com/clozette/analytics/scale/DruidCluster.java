@@ -3,7 +3,6 @@ package com.clozette.analytics.scale;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
@@ -59,7 +58,7 @@ public final class DruidCluster implements AutoCloseable {
         throw new IllegalStateException(needed + " is missing: run with -Pdruid, which copies the Kafka and Druid jars");
       }
     }
-    deleteTree(root);
+    ChildProcesses.deleteTree(root);
     Files.createDirectories(root.resolve("var/log"));
     Files.createDirectories(root.resolve("var/tmp"));
     Files.createDirectories(root.resolve("var/druid"));
@@ -122,24 +121,17 @@ public final class DruidCluster implements AutoCloseable {
   }
 
   private void spawn(String name, List<String> jvmArgs) throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(jvmArgs);
-    Process process = new ProcessBuilder(command).directory(root.toFile())
-        .redirectErrorStream(true).redirectOutput(root.resolve("var/log/" + name + ".log").toFile()).start();
-    processes.put(name, process);
+    processes.put(name, ChildProcesses.spawn(root, log(name), jvmArgs));
   }
 
   private String runTool(String name, List<String> jvmArgs, List<String> args) throws IOException, InterruptedException {
     List<String> all = new ArrayList<>(jvmArgs);
     all.addAll(args);
-    spawn(name, all);
-    Process process = processes.remove(name);
-    if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) || process.exitValue() != 0) {
-      process.destroyForcibly();
-      throw new IllegalStateException(name + " failed; see " + root.resolve("var/log/" + name + ".log"));
-    }
-    return Files.readString(root.resolve("var/log/" + name + ".log"));
+    return ChildProcesses.run(root, log(name), all);
+  }
+
+  private Path log(String name) {
+    return root.resolve("var/log/" + name + ".log");
   }
 
   private boolean zookeeperAnswers() {
@@ -250,21 +242,6 @@ public final class DruidCluster implements AutoCloseable {
           Files.createDirectories(target);
         } else {
           Files.writeString(target, Files.readString(file).replace("@ROOT@", root));
-        }
-      }
-    }
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        try {
-          Files.delete(file);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
         }
       }
     }

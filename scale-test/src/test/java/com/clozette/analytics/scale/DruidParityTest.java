@@ -18,6 +18,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +44,7 @@ class DruidParityTest {
   private static final Duration VISIBLE_TIMEOUT = Duration.ofSeconds(180);
   private static final Duration REALTIME_TIMEOUT = Duration.ofSeconds(60);
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String BROWSER = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36";
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   @TempDir static Path dataDir;
@@ -331,6 +333,39 @@ class DruidParityTest {
     assertEquals(3, realtime.get("pageviews").asLong(), "realtime within " + REALTIME_TIMEOUT + ": " + realtime);
     assertEquals(2, realtime.get("visitors").asLong(), realtime.toString());
     assertEquals(300, realtime.get("windowSeconds").asInt(), realtime.toString());
+  }
+
+  /**
+   * The end-to-end latency of the scale-out shape, one beacon at a time: from the collector's 204
+   * (Kafka acknowledged it) to the pageview counted by {@code /api/v1/realtime} from Druid, polled
+   * every 100 ms. Printed for BENCHMARKS.md; asserted only to arrive within the timeout. On the other
+   * site than the realtime test's, whose golden weeks are far outside the five-minute window.
+   */
+  @Test
+  void aBeaconIsCountedByDruidSecondsAfterItsAcknowledgement() throws Exception {
+    List<Long> latencies = new ArrayList<>();
+    for (int i = 1; i <= 5; i++) {
+      String beacon = JSON.createObjectNode().put("id", UUID.randomUUID().toString()).put("site", "clozette-sg").put("type", "pageview")
+          .put("url", "https://www.clozette.co/looks/latency-" + i).put("vid", "latency-visitor-" + i).toString();
+      HttpResponse<String> answered = send(HttpRequest.newBuilder(uri("/collect")).timeout(Duration.ofSeconds(10))
+          .header("Content-Type", "text/plain;charset=UTF-8").header("User-Agent", BROWSER)
+          .POST(HttpRequest.BodyPublishers.ofString(beacon)).build());
+      long acknowledged = System.nanoTime();
+      assertEquals(204, answered.statusCode(), answered.body());
+      long deadline = acknowledged + REALTIME_TIMEOUT.toNanos();
+      long counted = 0;
+      while (counted < i && System.nanoTime() < deadline) {
+        counted = JSON.readTree(get("/api/v1/realtime?site=clozette-sg").body()).path("pageviews").asLong();
+        if (counted < i) {
+          Thread.sleep(100);
+        }
+      }
+      assertEquals(i, counted, "beacon " + i + " counted by realtime within " + REALTIME_TIMEOUT);
+      latencies.add((System.nanoTime() - acknowledged) / 1_000_000);
+    }
+    List<Long> sorted = latencies.stream().sorted().toList();
+    System.out.printf("[scale-out timings] beacon acknowledged -> counted by /api/v1/realtime from Druid, 5 beacons one at a time: %s ms,"
+        + " median %d ms%n", latencies, sorted.get(2));
   }
 
   private static JsonNode breakdown(GoldenData.Query query, String by, int limit) throws IOException {

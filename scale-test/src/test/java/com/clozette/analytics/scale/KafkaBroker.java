@@ -56,12 +56,12 @@ public final class KafkaBroker implements AutoCloseable {
         "group.initial.rebalance.delay.ms=0", ""));
     List<String> jvm = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dlog4j.configurationFile="
         + moduleDir.toAbsolutePath().resolve("src/test/cluster/conf/kafka/log4j2.xml"), "-cp", jars + "/*");
-    String uuidOutput = ChildProcesses.run(root, "kafka-uuid", concat(jvm, "kafka.tools.StorageTool", "random-uuid")).strip();
+    String uuidOutput = ChildProcesses.run(root, root.resolve("kafka-uuid.log"), concat(jvm, "kafka.tools.StorageTool", "random-uuid")).strip();
     String clusterId = uuidOutput.substring(uuidOutput.lastIndexOf('\n') + 1);
-    ChildProcesses.run(root, "kafka-format", concat(jvm, "kafka.tools.StorageTool", "format", "-t", clusterId, "-c", properties.toString()));
+    ChildProcesses.run(root, root.resolve("kafka-format.log"), concat(jvm, "kafka.tools.StorageTool", "format", "-t", clusterId, "-c", properties.toString()));
     List<String> broker = new ArrayList<>(List.of("-Xms256m", "-Xmx256m"));
     broker.addAll(concat(jvm, "kafka.Kafka", properties.toString()));
-    Process process = ChildProcesses.spawn(root, "kafka", broker);
+    Process process = ChildProcesses.spawn(root, root.resolve("kafka.log"), broker);
     KafkaBroker started = new KafkaBroker(process, port);
     try {
       started.awaitListening(root);

@@ -154,7 +154,7 @@ class StreamProcessorRestartTest {
 
   private static Process startChild(KafkaSettings settings, String name, Path stateDir) throws IOException {
     java.nio.file.Files.createDirectories(ROOT);
-    return ChildProcesses.spawn(ROOT, name, List.of("-Xmx256m", "-cp", System.getProperty("java.class.path"),
+    return ChildProcesses.spawn(ROOT, ROOT.resolve(name + ".log"), List.of("-Xmx256m", "-cp", System.getProperty("java.class.path"),
         StreamProcessorChild.class.getName(), settings.bootstrap(), settings.applicationId(), stateDir.toString()));
   }
 
