@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -29,11 +30,18 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * answers 503 within seconds and the client (the tracker retries) sends again; nothing is
  * acknowledged that Kafka does not hold. A retried batch may duplicate records that did reach Kafka
  * before the failure; the stream processor drops those copies by {@code (site, id)}.
+ *
+ * <p>Once a send failed, Kafka is taken to be away: further events are refused at once instead of
+ * each holding its connection for the delivery timeout, except one probe batch a second, whose
+ * acknowledgement takes the sink back into service.
  */
 public final class KafkaEventSink implements EventSink, AutoCloseable {
+  private static final long PROBE_INTERVAL_NANOS = 1_000_000_000L;
   private final Vertx vertx;
   private final String topic;
   private final Producer<String, byte[]> producer;
+  private volatile boolean unreachable;
+  private final AtomicLong nextProbe = new AtomicLong();
   // send() blocks for up to max.block.ms while metadata is missing (Kafka down, first use), so it
   // never runs on an event loop: one thread is enough, as send() otherwise only appends to a buffer.
   private final ExecutorService sender = Executors.newSingleThreadExecutor(runnable -> {
@@ -74,6 +82,9 @@ public final class KafkaEventSink implements EventSink, AutoCloseable {
     if (events.isEmpty()) {
       return CompletableFuture.completedFuture(null);
     }
+    if (unreachable && !isProbeDue()) {
+      return CompletableFuture.failedFuture(new IllegalStateException("Kafka did not acknowledge the last events sent; refusing until it does"));
+    }
     CompletableFuture<Void> all = new CompletableFuture<>();
     try {
       sender.execute(() -> {
@@ -102,6 +113,10 @@ public final class KafkaEventSink implements EventSink, AutoCloseable {
           }
         }
         CompletableFuture.allOf(acks).whenComplete((done, failure) -> {
+          if (failure != null) {
+            nextProbe.set(System.nanoTime() + PROBE_INTERVAL_NANOS);
+          }
+          unreachable = failure != null;
           if (failure == null) {
             all.complete(null);
           } else {
@@ -113,6 +128,12 @@ public final class KafkaEventSink implements EventSink, AutoCloseable {
       all.completeExceptionally(new IllegalStateException("the Kafka sink is closed", closed));
     }
     return all;
+  }
+
+  private boolean isProbeDue() {
+    long now = System.nanoTime();
+    long due = nextProbe.get();
+    return now - due >= 0 && nextProbe.compareAndSet(due, now + PROBE_INTERVAL_NANOS);
   }
 
   @Override

@@ -14,16 +14,20 @@ import java.util.concurrent.TimeUnit;
 /**
  * A real single-node Kafka 4.1 broker (KRaft, no ZooKeeper) as a child JVM on free loopback ports,
  * from the jars the {@code druid} profile copied into {@code target/kafka/lib}: for the tests that need
- * Kafka and not Druid. A fresh data folder each time.
+ * Kafka and not Druid. A fresh data folder each time it is started; {@link #close()} and
+ * {@link #startAgain()} stop and restart it on the same data, for outages.
  */
 public final class KafkaBroker implements AutoCloseable {
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
 
-  private final Process process;
+  private final Path root;
+  private final List<String> command;
   private final int port;
+  private Process process;
 
-  private KafkaBroker(Process process, int port) {
-    this.process = process;
+  private KafkaBroker(Path root, List<String> command, int port) {
+    this.root = root;
+    this.command = command;
     this.port = port;
   }
 
@@ -61,13 +65,18 @@ public final class KafkaBroker implements AutoCloseable {
     ChildProcesses.run(root, root.resolve("kafka-format.log"), concat(jvm, "kafka.tools.StorageTool", "format", "-t", clusterId, "-c", properties.toString()));
     List<String> broker = new ArrayList<>(List.of("-Xms256m", "-Xmx256m"));
     broker.addAll(concat(jvm, "kafka.Kafka", properties.toString()));
-    Process process = ChildProcesses.spawn(root, root.resolve("kafka.log"), broker);
-    KafkaBroker started = new KafkaBroker(process, port);
+    KafkaBroker started = new KafkaBroker(root, broker, port);
+    started.startAgain();
+    return started;
+  }
+
+  /** Starts the broker (again, after {@link #close()}) on the same ports and data; returns once it listens. */
+  public void startAgain() throws IOException, InterruptedException {
+    process = ChildProcesses.spawn(root, root.resolve("kafka.log"), command);
     try {
-      started.awaitListening(root);
-      return started;
+      awaitListening();
     } catch (IOException | InterruptedException | RuntimeException e) {
-      started.close();
+      close();
       throw e;
     }
   }
@@ -76,7 +85,7 @@ public final class KafkaBroker implements AutoCloseable {
     return "127.0.0.1:" + port;
   }
 
-  private void awaitListening(Path root) throws IOException, InterruptedException {
+  private void awaitListening() throws IOException, InterruptedException {
     long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
     while (true) {
       try (Socket socket = new Socket()) {
@@ -103,8 +112,12 @@ public final class KafkaBroker implements AutoCloseable {
     }
   }
 
+  /** Stops the broker (SIGTERM, then SIGKILL after 15 s); its data stays for {@link #startAgain()}. */
   @Override
   public void close() {
+    if (process == null) {
+      return;
+    }
     process.destroy();
     try {
       if (!process.waitFor(15, TimeUnit.SECONDS)) {

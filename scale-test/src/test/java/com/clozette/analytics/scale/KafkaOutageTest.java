@@ -1,0 +1,149 @@
+package com.clozette.analytics.scale;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.clozette.analytics.event.EventCodec;
+import com.clozette.analytics.server.AnalyticsServer;
+import com.clozette.analytics.server.config.ConfigLoader;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The collector at scale when Kafka goes away: beacons are answered 503 with a JSON reason (never
+ * 204 for what Kafka does not hold), the first after the delivery timeout and the next at once, the
+ * system keeps running, and once Kafka is back beacons are acknowledged again. Druid is not running at all: the collector needs only Kafka.
+ */
+class KafkaOutageTest {
+  private static final Path MODULE = Path.of("").toAbsolutePath();
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final String BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36";
+
+  @TempDir static Path dataDir;
+  private static KafkaBroker broker;
+  private static AnalyticsServer server;
+
+  @BeforeAll
+  static void startKafkaAndTheSystemWithoutDruid() throws Exception {
+    broker = KafkaBroker.start(MODULE, MODULE.resolve("target/outage-test"));
+    String nobody = "http://127.0.0.1:" + closedPort();
+    Map<String, String> env = new HashMap<>();
+    env.put("ANALYTICS_CONFIG", MODULE.getParent().resolve(ConfigLoader.DEFAULT_FILE).toString());
+    env.put("ANALYTICS_PORT", "0");
+    env.put("ANALYTICS_HOST", "127.0.0.1");
+    env.put("ANALYTICS_DATA_DIR", dataDir.toString());
+    env.put("ANALYTICS_STORE", "druid");
+    env.put("ANALYTICS_SINK", "kafka");
+    env.put("ANALYTICS_KAFKA_BOOTSTRAP", broker.bootstrap());
+    env.put("ANALYTICS_DRUID_URL", nobody);
+    env.put("ANALYTICS_DRUID_OVERLORD_URL", nobody);
+    env.put("ANALYTICS_DRUID_SPEC_DIR", MODULE.getParent().resolve("config/druid").toString());
+    server = AnalyticsServer.start(ConfigLoader.load(env)).await();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (server != null) {
+      server.close();
+    }
+    if (broker != null) {
+      broker.close();
+    }
+  }
+
+  @Test
+  void beaconsAreRefusedWith503WhileKafkaIsDownAndAcknowledgedAgainOnceItIsBack() throws Exception {
+    String before = UUID.randomUUID().toString();
+    assertEquals(204, beacon(before).statusCode());
+
+    broker.close();
+    long sent = System.nanoTime();
+    HttpResponse<String> during = beacon(UUID.randomUUID().toString());
+    long answeredMillis = (System.nanoTime() - sent) / 1_000_000;
+    assertEquals(503, during.statusCode(), during.body());
+    JsonNode reason = JSON.readTree(during.body());
+    assertEquals("unavailable", reason.path("error").asText(), during.body());
+    long sentAgain = System.nanoTime();
+    HttpResponse<String> next = beacon(UUID.randomUUID().toString());
+    long nextMillis = (System.nanoTime() - sentAgain) / 1_000_000;
+    assertEquals(503, next.statusCode(), "refused while Kafka is known to be away: " + next.body());
+    assertEquals(200, HTTP.send(HttpRequest.newBuilder(uri("/health")).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+    System.out.printf("[scale-out timings] Kafka down: the first beacon answered 503 after %d ms (waiting out max.block.ms or delivery.timeout.ms), the next after %d ms%n",
+        answeredMillis, nextMillis);
+
+    broker.startAgain();
+    String after = UUID.randomUUID().toString();
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    int status = 0;
+    while (status != 204 && System.nanoTime() < deadline) {
+      status = beacon(after).statusCode();
+      if (status != 204) {
+        Thread.sleep(500);
+      }
+    }
+    assertEquals(204, status, "a beacon acknowledged within 60 s of Kafka's return");
+    Set<String> stored = eventIds();
+    assertTrue(stored.containsAll(List.of(before, after)), "both acknowledged beacons are in Kafka: " + stored);
+  }
+
+  private static HttpResponse<String> beacon(String id) throws IOException, InterruptedException {
+    String body = JSON.createObjectNode().put("id", id).put("site", "clozette-id").put("type", "pageview")
+        .put("url", "https://www.clozette.co.id/looks/outage").put("vid", "outage-visitor").toString();
+    return HTTP.send(HttpRequest.newBuilder(uri("/collect")).timeout(Duration.ofSeconds(30))
+        .header("Content-Type", "text/plain;charset=UTF-8").header("User-Agent", BROWSER)
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The ids of every event in the events topic. */
+  private static Set<String> eventIds() {
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
+    Set<String> ids = new HashSet<>();
+    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions = consumer.partitionsFor("events").stream().map(p -> new TopicPartition("events", p.partition())).toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
+        consumer.poll(Duration.ofMillis(500)).forEach(record -> ids.add(EventCodec.decode(record.value()).id()));
+      }
+    }
+    return ids;
+  }
+
+  private static URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + server.port() + path);
+  }
+
+  private static int closedPort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}
