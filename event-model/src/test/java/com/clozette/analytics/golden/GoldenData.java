@@ -3,6 +3,11 @@ package com.clozette.analytics.golden;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.clozette.analytics.enrich.UserAgentClassifier;
+import com.clozette.analytics.enrich.UserAgentInfo;
+import com.clozette.analytics.event.Event;
+import com.clozette.analytics.event.EventParser;
+import com.clozette.analytics.event.InvalidEventException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -36,6 +41,26 @@ public final class GoldenData {
   /** The raw bytes of events.ndjson: a week of traffic, with duplicates, bots and nine malformed lines. */
   public static byte[] eventsNdjson() {
     return resource("golden/events.ndjson");
+  }
+
+  /**
+   * Every line the collector or import accepts, enriched as they enrich it (bots flagged, copies of
+   * an event kept), in file order; the nine malformed lines are left out.
+   */
+  public static List<Event> acceptedEvents() {
+    EventParser parser = new EventParser(JSON, SITES);
+    UserAgentClassifier userAgents = new UserAgentClassifier(1000);
+    List<Event> events = new ArrayList<>();
+    for (String line : eventLines()) {
+      try {
+        Event event = parser.parse(line);
+        UserAgentInfo client = userAgents.classify(event.ua());
+        events.add(event.withClient(client.bot(), client.device(), client.browser(), client.os(), null));
+      } catch (InvalidEventException malformed) {
+        // rejected at the edge: never stored
+      }
+    }
+    return events;
   }
 
   /** The lines of events.ndjson as text, in file order. */

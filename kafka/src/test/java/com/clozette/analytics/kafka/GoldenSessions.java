@@ -2,13 +2,8 @@ package com.clozette.analytics.kafka;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.clozette.analytics.enrich.UserAgentClassifier;
-import com.clozette.analytics.enrich.UserAgentInfo;
 import com.clozette.analytics.event.Event;
-import com.clozette.analytics.event.EventParser;
-import com.clozette.analytics.event.InvalidEventException;
 import com.clozette.analytics.golden.GoldenData;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -25,30 +20,10 @@ import java.util.Set;
 public final class GoldenSessions {
   private GoldenSessions() {}
 
-  /**
-   * Every line the collector or import accepts, enriched as they enrich it: bots flagged, copies of
-   * an event kept, in file order. The nine malformed lines are rejected before Kafka and left out.
-   */
-  public static List<Event> acceptedEvents() {
-    EventParser parser = new EventParser(new ObjectMapper(), GoldenData.SITES);
-    UserAgentClassifier userAgents = new UserAgentClassifier(1000);
-    List<Event> events = new ArrayList<>();
-    for (String line : GoldenData.eventLines()) {
-      try {
-        Event event = parser.parse(line);
-        UserAgentInfo client = userAgents.classify(event.ua());
-        events.add(event.withClient(client.bot(), client.device(), client.browser(), client.os(), null));
-      } catch (InvalidEventException rejected) {
-        // malformed: never reaches Kafka
-      }
-    }
-    return events;
-  }
-
   /** The counted events: accepted, not bots, one copy of each (site, id). */
   public static List<Event> countedEvents() {
     Set<String> seen = new HashSet<>();
-    return new ArrayList<>(acceptedEvents().stream().filter(event -> !event.bot() && seen.add(event.site() + "/" + event.id())).toList());
+    return new ArrayList<>(GoldenData.acceptedEvents().stream().filter(event -> !event.bot() && seen.add(event.site() + "/" + event.id())).toList());
   }
 
   /** Fails naming the first query whose sessions, durations, bounces, entry or exit pages the rows do not sum to. */

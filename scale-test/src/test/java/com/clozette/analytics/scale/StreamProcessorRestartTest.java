@@ -3,6 +3,7 @@ package com.clozette.analytics.scale;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.clozette.analytics.event.Event;
+import com.clozette.analytics.golden.GoldenData;
 import com.clozette.analytics.kafka.GoldenSessions;
 import com.clozette.analytics.kafka.KafkaEventSink;
 import com.clozette.analytics.kafka.KafkaSettings;
@@ -75,7 +76,7 @@ class StreamProcessorRestartTest {
   void aProcessorKilledMidStreamIsReplacedWithoutLosingOrDoubleCountingAnything() throws Exception {
     KafkaSettings settings = StreamProcessorChild.settings(broker.bootstrap(), "restart-test", ROOT.resolve("state-1"), "", Duration.ofDays(8));
     Topics.ensure(settings, 30_000);
-    List<Event> events = GoldenSessions.acceptedEvents();
+    List<Event> events = GoldenData.acceptedEvents();
     List<Event> firstHalf = events.subList(0, events.size() / 2);
     List<Event> secondHalf = events.subList(events.size() / 2, events.size());
 

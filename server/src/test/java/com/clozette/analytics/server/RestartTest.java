@@ -3,17 +3,12 @@ package com.clozette.analytics.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.clozette.analytics.enrich.UserAgentClassifier;
-import com.clozette.analytics.enrich.UserAgentInfo;
 import com.clozette.analytics.event.Event;
 import com.clozette.analytics.event.EventCodec;
-import com.clozette.analytics.event.EventParser;
-import com.clozette.analytics.event.InvalidEventException;
 import com.clozette.analytics.golden.GoldenData;
 import com.clozette.analytics.log.EventLog;
 import com.clozette.analytics.log.LogSettings;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -46,7 +41,7 @@ class RestartTest {
 
   @Test
   void eventLogWithATornLastRecordIsLoadedUpToTheLastWholeRecord() throws Exception {
-    List<Event> events = goldenEvents();
+    List<Event> events = GoldenData.acceptedEvents();
     Path logDir = dataDir.resolve("log");
     try (EventLog log = EventLog.open(logDir, LogSettings.defaults())) {
       List<byte[]> records = new ArrayList<>();
@@ -77,23 +72,6 @@ class RestartTest {
     try (FileChannel channel = FileChannel.open(last, StandardOpenOption.WRITE)) {
       channel.truncate(channel.size() - lastPayloadBytes / 2);
     }
-  }
-
-  /** The golden set's valid events, deduplicated and enriched as the collector would store them. */
-  private static List<Event> goldenEvents() throws InvalidEventException {
-    EventParser parser = new EventParser(new ObjectMapper(), GoldenData.SITES);
-    UserAgentClassifier userAgents = new UserAgentClassifier(100);
-    List<Event> events = new ArrayList<>();
-    for (String line : GoldenData.eventLines()) {
-      try {
-        Event event = parser.parse(line);
-        UserAgentInfo client = userAgents.classify(event.ua());
-        events.add(event.withClient(client.bot(), client.device(), client.browser(), client.os(), null));
-      } catch (InvalidEventException malformed) {
-        // The golden set's nine malformed lines are not events.
-      }
-    }
-    return events;
   }
 
   private static byte[] ndjson(List<Event> events) {
