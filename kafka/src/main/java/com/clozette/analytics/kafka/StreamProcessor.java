@@ -94,6 +94,7 @@ public final class StreamProcessor implements AutoCloseable {
     Counter duplicates = metrics.counter("analytics.stream.events", "outcome", "duplicate");
     Counter unique = metrics.counter("analytics.stream.events", "outcome", "unique");
     Counter tooLate = metrics.counter("analytics.stream.events", "outcome", "too_late_for_sessions");
+    Counter overLimit = metrics.counter("analytics.stream.events", "outcome", "visitor_over_limit");
     Counter sessionRows = metrics.counter("analytics.stream.session.rows");
     Counter retractions = metrics.counter("analytics.stream.session.retractions");
     Counter forgottenIds = metrics.counter("analytics.stream.state.forgotten", "store", SEEN_STORE);
@@ -110,7 +111,7 @@ public final class StreamProcessor implements AutoCloseable {
         .to(settings.cleanTopic(), Produced.with(Serdes.String(), Serdes.ByteArray()));
 
     builder.stream(settings.cleanTopic(), Consumed.with(Serdes.String(), Serdes.ByteArray()))
-        .process(() -> new Sessionise(settings, sweepEvery, sessionRows, retractions, tooLate, forgottenVisitors), TIMELINE_STORE)
+        .process(() -> new Sessionise(settings, sweepEvery, sessionRows, retractions, tooLate, overLimit, forgottenVisitors), TIMELINE_STORE)
         .to(settings.sessionsTopic(), Produced.with(Serdes.String(), Serdes.ByteArray()));
     return builder.build();
   }
@@ -188,11 +189,13 @@ public final class StreamProcessor implements AutoCloseable {
     private final Counter sessionRows;
     private final Counter retractions;
     private final Counter tooLate;
+    private final Counter overLimit;
     private final Counter forgotten;
     private ProcessorContext<String, byte[]> context;
     private KeyValueStore<String, byte[]> timelines;
 
-    Sessionise(KafkaSettings settings, Duration sweepEvery, Counter sessionRows, Counter retractions, Counter tooLate, Counter forgotten) {
+    Sessionise(KafkaSettings settings, Duration sweepEvery, Counter sessionRows, Counter retractions, Counter tooLate, Counter overLimit,
+        Counter forgotten) {
       this.gapMillis = settings.sessionGapMillis();
       this.retention = settings.stateRetention();
       this.visitorRetention = settings.visitorRetention();
@@ -200,6 +203,7 @@ public final class StreamProcessor implements AutoCloseable {
       this.sessionRows = sessionRows;
       this.retractions = retractions;
       this.tooLate = tooLate;
+      this.overLimit = overLimit;
       this.forgotten = forgotten;
     }
 
@@ -220,11 +224,13 @@ public final class StreamProcessor implements AutoCloseable {
       VisitorTimeline timeline = stored == null ? VisitorTimeline.empty(event.site(), event.vid()) : VisitorTimeline.fromBytes(stored);
       long now = context.currentSystemTimeMs();
       VisitorTimeline.Change change = timeline.add(VisitorTimeline.Entry.of(event, now), gapMillis);
-      if (change.tooLate()) {
-        tooLate.increment();
+      switch (change.refusal()) {
+        case TOO_LATE -> tooLate.increment();
+        case OVER_LIMIT -> overLimit.increment();
+        case NONE -> { }
       }
       timeline.arrivedAt(now);
-      timeline.trimArrivedBefore(now - retention.toMillis(), gapMillis);
+      timeline.trim(now - retention.toMillis(), gapMillis);
       timelines.put(record.key(), timeline.toBytes());
       for (SessionRow row : change.retracted()) {
         retractions.increment();
@@ -259,7 +265,7 @@ public final class StreamProcessor implements AutoCloseable {
       forgotten.increment(forget.size());
       for (String key : trim) {
         VisitorTimeline timeline = VisitorTimeline.fromBytes(timelines.get(key));
-        timeline.trimArrivedBefore(Long.MAX_VALUE, gapMillis);
+        timeline.trim(Long.MAX_VALUE, gapMillis);
         timelines.put(key, timeline.toBytes());
       }
     }

@@ -24,7 +24,7 @@ import java.util.List;
  *
  * <p>Bounded by trimming, not by forgetting silently: leading whole sessions whose events all arrived
  * longer ago than the retention are dropped, and the {@code horizon} moves past them by more than the gap. An event
- * before the horizon could have joined a dropped session, so it is refused ({@link Change#tooLate()})
+ * before the horizon could have joined a dropped session, so it is refused ({@link Refusal#TOO_LATE})
  * rather than sessionised wrongly; any event at or after it meets exactly the sessions it would have
  * met untrimmed. Whether a dropped session held a pageview is kept, so "first pageview ever" stays true.
  */
@@ -62,14 +62,30 @@ final class VisitorTimeline {
     }
   }
 
-  /**
-   * The rows to write for one change of the timeline, retractions (sign -1) first; {@code tooLate}
-   * when the event is older than the horizon and changed nothing.
-   */
-  record Change(List<SessionRow> retracted, List<SessionRow> added, boolean tooLate) {
-    private static final Change NONE = new Change(List.of(), List.of(), false);
-    private static final Change TOO_LATE = new Change(List.of(), List.of(), true);
+  /** Why an event changed no session although it is counted. */
+  enum Refusal {
+    /** Not refused. */
+    NONE,
+    /** Older than the horizon: it could belong with sessions already dropped. */
+    TOO_LATE,
+    /** The timeline holds {@link #MAX_HELD_EVENTS} events of sessions too recent to drop. */
+    OVER_LIMIT
   }
+
+  /** The rows to write for one change of the timeline, retractions (sign -1) first, or why there are none. */
+  record Change(List<SessionRow> retracted, List<SessionRow> added, Refusal refusal) {
+    private static final Change NONE = new Change(List.of(), List.of(), Refusal.NONE);
+    private static final Change TOO_LATE = new Change(List.of(), List.of(), Refusal.TOO_LATE);
+    private static final Change OVER_LIMIT = new Change(List.of(), List.of(), Refusal.OVER_LIMIT);
+  }
+
+  /**
+   * The most events one timeline holds. Every event rewrites its visitor's stored timeline, so this
+   * bounds the cost of one event (about 150 KB to read and write at the limit) whatever one visitor
+   * sends: a person's sessions over the retention stay far below it; a bot that escaped the filter
+   * (one endless session) reaches it, and its further events are counted but no longer sessionised.
+   */
+  static final int MAX_HELD_EVENTS = 2_000;
 
   /**
    * The first byte of the stored form. Bump it when the form changes: a stored timeline of another
@@ -116,21 +132,26 @@ final class VisitorTimeline {
   }
 
   /**
-   * Drops the leading sessions whose events all arrived before {@code bound} (wall clock; whole runs
-   * only, in event-time order) and moves the horizon past them; answers how many events were dropped.
-   * Rows already written stay valid.
+   * Drops the leading sessions whose events all arrived before {@code arrivedBefore} (wall clock),
+   * and more leading sessions (never the last) while it holds more than {@link #MAX_HELD_EVENTS} less
+   * a tenth, so that the limit is not met again at once; whole runs only, in event-time order. Moves the horizon past
+   * what it dropped and answers how many events that was. Rows already written stay valid.
    */
-  int trimArrivedBefore(long bound, long gapMillis) {
+  int trim(long arrivedBefore, long gapMillis) {
+    int keepAtMost = MAX_HELD_EVENTS - MAX_HELD_EVENTS / 10;
     int cut = 0;
     boolean runArrivedBefore = true;
     for (int i = 0; i < entries.size(); i++) {
-      runArrivedBefore &= entries.get(i).arrived() < bound;
-      if (!runArrivedBefore) {
-        break;
-      }
-      boolean runEnds = i + 1 == entries.size() || entries.get(i + 1).ts() - entries.get(i).ts() > gapMillis;
-      if (runEnds) {
+      runArrivedBefore &= entries.get(i).arrived() < arrivedBefore;
+      boolean lastRun = i + 1 == entries.size();
+      if (lastRun || entries.get(i + 1).ts() - entries.get(i).ts() > gapMillis) {
+        // the newest session is never dropped for size: a visitor's open session is what counts now
+        boolean tooMany = !lastRun && entries.size() - cut > keepAtMost;
+        if (!runArrivedBefore && !tooMany) {
+          break;
+        }
         cut = i + 1;
+        runArrivedBefore = true;
       }
     }
     if (cut == 0) {
@@ -156,6 +177,9 @@ final class VisitorTimeline {
     if (at >= 0) {
       return Change.NONE;
     }
+    if (entries.size() >= MAX_HELD_EVENTS) {
+      return Change.OVER_LIMIT;
+    }
     int insertAt = -at - 1;
     int firstView = firstPageview();
     List<SessionRow> before = withSessionAt(sessionsAround(entry.ts(), gapMillis), firstView, gapMillis);
@@ -166,7 +190,7 @@ final class VisitorTimeline {
     retracted.removeAll(after);
     List<SessionRow> added = new ArrayList<>(after);
     added.removeAll(before);
-    return new Change(retracted.stream().map(row -> row.withSign(-1)).toList(), added, false);
+    return new Change(retracted.stream().map(row -> row.withSign(-1)).toList(), added, Refusal.NONE);
   }
 
   /** {@code sessions} with the session whose run holds the entry at {@code index} (none when index < 0) added once. */

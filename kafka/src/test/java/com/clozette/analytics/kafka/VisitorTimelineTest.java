@@ -1,7 +1,6 @@
 package com.clozette.analytics.kafka;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -130,8 +129,8 @@ class VisitorTimelineTest {
         VisitorTimeline.Entry entry = VisitorTimeline.Entry.of(CleanEvent.of(event), arrived);
         VisitorTimeline timeline = trimmed.computeIfAbsent(key, k -> VisitorTimeline.empty(event.site(), event.vid()));
         VisitorTimeline.Change change = timeline.add(entry, GAP);
-        timeline.trimArrivedBefore(arrived - retention, GAP);
-        if (change.tooLate()) {
+        timeline.trim(arrived - retention, GAP);
+        if (change.refusal() == VisitorTimeline.Refusal.TOO_LATE) {
           refused++;
           continue;
         }
@@ -148,8 +147,8 @@ class VisitorTimelineTest {
     VisitorTimeline timeline = VisitorTimeline.empty("s", "v");
     timeline.add(pageview(100 * GAP, "new", "/new", 1_000), GAP);
     timeline.add(pageview(0, "old", "/old", 1_000), GAP);
-    assertEquals(0, timeline.trimArrivedBefore(500, GAP));
-    assertFalse(timeline.add(pageview(GAP / 2, "older", "/older", 1_001), GAP).tooLate());
+    assertEquals(0, timeline.trim(500, GAP));
+    assertEquals(VisitorTimeline.Refusal.NONE, timeline.add(pageview(GAP / 2, "older", "/older", 1_001), GAP).refusal());
   }
 
   @Test
@@ -158,11 +157,35 @@ class VisitorTimelineTest {
     timeline.add(pageview(0, "a", "/a", 0), GAP);
     timeline.add(pageview(GAP / 2, "b", "/b", 0), GAP);
     timeline.add(pageview(10 * GAP, "c", "/c", 100), GAP);
-    assertEquals(2, timeline.trimArrivedBefore(50, GAP));
+    assertEquals(2, timeline.trim(50, GAP));
     VisitorTimeline.Change late = timeline.add(pageview(GAP, "d", "/d", 101), GAP);
-    assertTrue(late.tooLate());
+    assertEquals(VisitorTimeline.Refusal.TOO_LATE, late.refusal());
     assertEquals(List.of(), late.added());
-    assertFalse(timeline.add(pageview(GAP * 3 / 2 + 1, "e", "/e", 102), GAP).tooLate(), "more than a gap after the dropped session");
+    assertEquals(VisitorTimeline.Refusal.NONE, timeline.add(pageview(GAP * 3 / 2 + 1, "e", "/e", 102), GAP).refusal(),
+        "more than a gap after the dropped session");
+  }
+
+  /**
+   * One visitor cannot make every event expensive: past the limit, older sessions are dropped
+   * (however recent), and one endless session stops growing, its further events refused.
+   */
+  @Test
+  void aTimelineNeverHoldsMoreThanTheLimit() {
+    VisitorTimeline sessions = VisitorTimeline.empty("s", "many-sessions");
+    for (int i = 0; i < 3 * VisitorTimeline.MAX_HELD_EVENTS; i++) {
+      assertEquals(VisitorTimeline.Refusal.NONE, sessions.add(pageview(i * 2 * GAP, "e" + i, "/p", i), GAP).refusal());
+      sessions.trim(0, GAP);
+    }
+    assertTrue(VisitorTimeline.heldEvents(sessions.toBytes()) <= VisitorTimeline.MAX_HELD_EVENTS);
+
+    VisitorTimeline endless = VisitorTimeline.empty("s", "bot");
+    List<VisitorTimeline.Refusal> refusals = new ArrayList<>();
+    for (int i = 0; i < VisitorTimeline.MAX_HELD_EVENTS + 10; i++) {
+      refusals.add(endless.add(pageview(i * 1000L, "b" + i, "/p", i), GAP).refusal());
+      endless.trim(0, GAP);
+    }
+    assertEquals(VisitorTimeline.MAX_HELD_EVENTS, VisitorTimeline.heldEvents(endless.toBytes()));
+    assertEquals(List.of(VisitorTimeline.Refusal.OVER_LIMIT), refusals.stream().skip(VisitorTimeline.MAX_HELD_EVENTS).distinct().toList());
   }
 
   /** A stub keeps what "new visitor" needs: a visitor trimmed to nothing who comes back is not new. */
@@ -170,7 +193,7 @@ class VisitorTimelineTest {
   void aVisitorTrimmedToAStubIsNotNewWhenTheyComeBack() {
     VisitorTimeline timeline = VisitorTimeline.empty("s", "v");
     assertEquals(5L, timeline.add(pageview(5, "a", "/a"), GAP).added().get(0).firstViewTs());
-    timeline.trimArrivedBefore(Long.MAX_VALUE, GAP);
+    timeline.trim(Long.MAX_VALUE, GAP);
     VisitorTimeline stub = VisitorTimeline.fromBytes(timeline.toBytes());
     assertEquals(0, VisitorTimeline.heldEvents(timeline.toBytes()));
     assertEquals(0L, stub.add(pageview(100 * GAP, "b", "/b"), GAP).added().get(0).firstViewTs());
@@ -192,12 +215,12 @@ class VisitorTimelineTest {
     timeline.add(new VisitorTimeline.Entry(9, "y", null, 0), GAP);
     timeline.add(pageview(12, "z", "/q"), GAP);
     timeline.add(pageview(3 * GAP, "w", "/w", 10), GAP);
-    timeline.trimArrivedBefore(5, GAP);
+    timeline.trim(5, GAP);
     timeline.arrivedAt(1234);
     VisitorTimeline restored = VisitorTimeline.fromBytes(timeline.toBytes());
     assertEquals(timeline.sessions(GAP), restored.sessions(GAP));
     assertEquals(1234, VisitorTimeline.lastArrival(restored.toBytes()));
-    assertTrue(restored.add(pageview(GAP, "late", "/late"), GAP).tooLate(), "the horizon survives too");
+    assertEquals(VisitorTimeline.Refusal.TOO_LATE, restored.add(pageview(GAP, "late", "/late"), GAP).refusal(), "the horizon survives too");
   }
 
   private static VisitorTimeline.Entry pageview(long ts, String id, String path) {
