@@ -276,8 +276,9 @@ public final class StreamProcessor implements AutoCloseable {
     return streams.state().isRunningOrRebalancing();
   }
 
+  /** At most 10 s: what is not committed by then is aborted and processed again by the next owner, exactly once. */
   @Override
   public void close() {
-    streams.close(Duration.ofSeconds(30));
+    streams.close(Duration.ofSeconds(10));
   }
 }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -16,10 +17,17 @@ final class ChildProcesses {
   private ChildProcesses() {}
 
   static Process spawn(Path workDir, Path log, List<String> jvmArgs) throws IOException {
+    return spawn(workDir, log, jvmArgs, Map.of());
+  }
+
+  /** With {@code env} added to this JVM's environment. */
+  static Process spawn(Path workDir, Path log, List<String> jvmArgs, Map<String, String> env) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmArgs);
-    return new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().putAll(env);
+    return builder.start();
   }
 
   /** Runs a tool to its end and answers what it printed; fails when it fails or takes over a minute. */

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.clozette.analytics.event.EventCodec;
-import com.clozette.analytics.server.AnalyticsServer;
 import com.clozette.analytics.server.config.ConfigLoader;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,6 +13,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -34,7 +35,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The collector at scale when Kafka goes away: beacons are answered 503 with a JSON reason (never
+ * The shipped jar ({@code server/target/clozette-analytics.jar}, as an operator runs it) in the Kafka
+ * shape with Kafka only, and what it does when Kafka goes away: beacons are answered 503 with a JSON reason (never
  * 204 for what Kafka does not hold), the first after the delivery timeout and the next at once, the
  * system keeps running, and once Kafka is back beacons are acknowledged again. Druid is not running at all: the collector needs only Kafka.
  */
@@ -44,17 +46,25 @@ class KafkaOutageTest {
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private static final String BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36";
 
+  private static final Path JAR = MODULE.getParent().resolve("server/target/clozette-analytics.jar");
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+
   @TempDir static Path dataDir;
   private static KafkaBroker broker;
-  private static AnalyticsServer server;
+  private static Process server;
+  private static int port;
 
   @BeforeAll
   static void startKafkaAndTheSystemWithoutDruid() throws Exception {
+    if (!Files.isRegularFile(JAR)) {
+      throw new IllegalStateException(JAR + " is missing: build it first (mvn package, or verify from the repository root)");
+    }
     broker = KafkaBroker.start(MODULE, MODULE.resolve("target/outage-test"));
-    String nobody = "http://127.0.0.1:" + closedPort();
+    String nobody = "http://127.0.0.1:" + freePort();
+    port = freePort();
     Map<String, String> env = new HashMap<>();
     env.put("ANALYTICS_CONFIG", MODULE.getParent().resolve(ConfigLoader.DEFAULT_FILE).toString());
-    env.put("ANALYTICS_PORT", "0");
+    env.put("ANALYTICS_PORT", Integer.toString(port));
     env.put("ANALYTICS_HOST", "127.0.0.1");
     env.put("ANALYTICS_DATA_DIR", dataDir.toString());
     env.put("ANALYTICS_STORE", "druid");
@@ -63,16 +73,43 @@ class KafkaOutageTest {
     env.put("ANALYTICS_DRUID_URL", nobody);
     env.put("ANALYTICS_DRUID_OVERLORD_URL", nobody);
     env.put("ANALYTICS_DRUID_SPEC_DIR", MODULE.getParent().resolve("config/druid").toString());
-    server = AnalyticsServer.start(ConfigLoader.load(env)).await();
+    server = ChildProcesses.spawn(dataDir, MODULE.resolve("target/outage-test/server.log"), List.of("-Xmx512m", "-jar", JAR.toString()), env);
+    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    while (!answersHealth()) {
+      if (!server.isAlive() || System.nanoTime() > deadline) {
+        throw new IllegalStateException("the jar did not start in the Kafka shape; see target/outage-test/server.log");
+      }
+      Thread.sleep(250);
+    }
   }
 
+  /** SIGTERM, as an operator stops it: the jar must exit (closing the stream processor and the producer) rather than hang. */
   @AfterAll
-  static void stop() {
-    if (server != null) {
-      server.close();
+  static void stop() throws InterruptedException {
+    try {
+      if (server != null) {
+        server.destroy();
+        assertTrue(server.waitFor(60, TimeUnit.SECONDS), "the jar exits on SIGTERM");
+      }
+    } finally {
+      if (server != null) {
+        server.destroyForcibly();
+      }
+      if (broker != null) {
+        broker.close();
+      }
     }
-    if (broker != null) {
-      broker.close();
+  }
+
+  private static boolean answersHealth() {
+    try {
+      return HTTP.send(HttpRequest.newBuilder(uri("/health")).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString())
+          .statusCode() == 200;
+    } catch (IOException notYet) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
     }
   }
 
@@ -138,10 +175,10 @@ class KafkaOutageTest {
   }
 
   private static URI uri(String path) {
-    return URI.create("http://127.0.0.1:" + server.port() + path);
+    return URI.create("http://127.0.0.1:" + port + path);
   }
 
-  private static int closedPort() throws IOException {
+  private static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     }
