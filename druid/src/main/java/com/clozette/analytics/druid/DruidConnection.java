@@ -17,7 +17,6 @@ public final class DruidConnection implements AutoCloseable {
   private final DruidSettings settings;
   private final WebClient client;
   private volatile boolean closed;
-  private volatile boolean supervisorsSubmitted;
   private volatile long retryTimer = -1;
 
   public DruidConnection(Vertx vertx, DruidSettings settings) {
@@ -43,7 +42,6 @@ public final class DruidConnection implements AutoCloseable {
       return;
     }
     Supervisors.submitMissing(client, settings, specs)
-        .onSuccess(done -> supervisorsSubmitted = true)
         .onFailure(failure -> {
           LOG.warn("cannot submit the Druid supervisors yet ({}); retrying in {} ms", failure.getMessage(), retryMillis);
           if (!closed) {
@@ -52,10 +50,6 @@ public final class DruidConnection implements AutoCloseable {
         });
   }
 
-  /** Whether every supervisor spec is running in Druid (submitted by this process or found there). */
-  public boolean supervisorsSubmitted() {
-    return supervisorsSubmitted;
-  }
 
   public DruidReportStore reportStore() {
     return new DruidReportStore(new DruidSql(client, settings.sqlUrl(), settings.queryTimeout().toMillis()), settings);

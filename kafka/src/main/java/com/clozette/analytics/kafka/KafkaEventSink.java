@@ -3,6 +3,8 @@ package com.clozette.analytics.kafka;
 import com.clozette.analytics.collector.sink.EventSink;
 import com.clozette.analytics.event.Event;
 import com.clozette.analytics.event.EventCodec;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.List;
@@ -11,7 +13,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -31,17 +32,18 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * acknowledged that Kafka does not hold. A retried batch may duplicate records that did reach Kafka
  * before the failure; the stream processor drops those copies by {@code (site, id)}.
  *
- * <p>Once a send failed, Kafka is taken to be away: further events are refused at once instead of
- * each holding its connection for the delivery timeout, except one probe batch a second, whose
- * acknowledgement takes the sink back into service.
+ * <p>Once a send failed, Kafka is taken to be away: further events are refused at once (counted in
+ * {@code analytics.kafka.sink.refused}), those already queued included, instead of each holding its
+ * connection for the delivery timeout, except one probe batch a second, whose acknowledgement takes
+ * the sink back into service.
  */
 public final class KafkaEventSink implements EventSink, AutoCloseable {
   private static final long PROBE_INTERVAL_NANOS = 1_000_000_000L;
   private final Vertx vertx;
   private final String topic;
   private final Producer<String, byte[]> producer;
-  private volatile boolean unreachable;
-  private final AtomicLong nextProbe = new AtomicLong();
+  private final Breaker breaker = new Breaker();
+  private final Counter refused;
   // send() blocks for up to max.block.ms while metadata is missing (Kafka down, first use), so it
   // never runs on an event loop: one thread is enough, as send() otherwise only appends to a buffer.
   private final ExecutorService sender = Executors.newSingleThreadExecutor(runnable -> {
@@ -50,8 +52,9 @@ public final class KafkaEventSink implements EventSink, AutoCloseable {
     return thread;
   });
 
-  public KafkaEventSink(Vertx vertx, KafkaSettings settings, String clientId) {
+  public KafkaEventSink(Vertx vertx, KafkaSettings settings, String clientId, MeterRegistry metrics) {
     this.vertx = vertx;
+    this.refused = metrics.counter("analytics.kafka.sink.refused");
     this.topic = settings.eventsTopic();
     Properties props = new Properties();
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrap());
@@ -82,12 +85,19 @@ public final class KafkaEventSink implements EventSink, AutoCloseable {
     if (events.isEmpty()) {
       return CompletableFuture.completedFuture(null);
     }
-    if (unreachable && !isProbeDue()) {
-      return CompletableFuture.failedFuture(new IllegalStateException("Kafka did not acknowledge the last events sent; refusing until it does"));
+    Admission admission = breaker.admit(System.nanoTime());
+    if (admission == Admission.REFUSE) {
+      return refuse(events);
     }
     CompletableFuture<Void> all = new CompletableFuture<>();
     try {
       sender.execute(() -> {
+        // queued before Kafka was found away: refused like those queued after, not sent to wait
+        if (admission == Admission.PASS && breaker.isOpen()) {
+          refuse(events).whenComplete((done, failure) -> all.completeExceptionally(failure));
+          return;
+        }
+        long sentAt = System.nanoTime();
         CompletableFuture<?>[] acks = new CompletableFuture<?>[events.size()];
         for (int i = 0; i < events.size(); i++) {
           Event event = events.get(i);
@@ -113,10 +123,7 @@ public final class KafkaEventSink implements EventSink, AutoCloseable {
           }
         }
         CompletableFuture.allOf(acks).whenComplete((done, failure) -> {
-          if (failure != null) {
-            nextProbe.set(System.nanoTime() + PROBE_INTERVAL_NANOS);
-          }
-          unreachable = failure != null;
+          breaker.record(sentAt, failure != null);
           if (failure == null) {
             all.complete(null);
           } else {
@@ -130,10 +137,51 @@ public final class KafkaEventSink implements EventSink, AutoCloseable {
     return all;
   }
 
-  private boolean isProbeDue() {
-    long now = System.nanoTime();
-    long due = nextProbe.get();
-    return now - due >= 0 && nextProbe.compareAndSet(due, now + PROBE_INTERVAL_NANOS);
+  private CompletableFuture<Void> refuse(List<Event> events) {
+    refused.increment(events.size());
+    return CompletableFuture.failedFuture(new IllegalStateException("Kafka did not acknowledge the last events sent; refusing until it does"));
+  }
+
+  private enum Admission { PASS, PROBE, REFUSE }
+
+  /**
+   * Whether Kafka is taken to be away, as the most recently sent batch that completed showed: a batch
+   * sent earlier and completing later (a failure from before Kafka came back, a success from before
+   * it left) does not overturn what a newer one showed.
+   */
+  private static final class Breaker {
+    private boolean open;
+    private boolean decided;
+    private long decidedBySentAt;
+    private long nextProbe;
+
+    /** Always while closed; while open, one probe batch a second, the rest refused. */
+    synchronized Admission admit(long now) {
+      if (!open) {
+        return Admission.PASS;
+      }
+      if (now - nextProbe >= 0) {
+        nextProbe = now + PROBE_INTERVAL_NANOS;
+        return Admission.PROBE;
+      }
+      return Admission.REFUSE;
+    }
+
+    synchronized boolean isOpen() {
+      return open;
+    }
+
+    synchronized void record(long sentAt, boolean failed) {
+      if (decided && sentAt - decidedBySentAt < 0) {
+        return;
+      }
+      decided = true;
+      decidedBySentAt = sentAt;
+      if (failed && !open) {
+        nextProbe = System.nanoTime() + PROBE_INTERVAL_NANOS;
+      }
+      open = failed;
+    }
   }
 
   @Override

@@ -17,9 +17,9 @@ import java.time.Duration;
  * @param sendTimeout the longest the sink waits for a broker before failing a beacon (max.block.ms)
  * @param deliveryTimeout the longest a record may wait for its acknowledgement, retries included (delivery.timeout.ms)
  * @param sessionGapMillis a gap of more than this between two events of a visitor starts a new session
- * @param stateRetention how long the stream processor remembers an event id after its arrival (a copy
- *     arriving later is counted again), and keeps a visitor's events behind their latest one or after
- *     their last arrival (an event older than what it kept is counted, but no longer changes sessions)
+ * @param stateRetention how long after their arrival the stream processor remembers an event id (a copy
+ *     arriving later is counted again) and keeps the sessions of a visitor's events (an event that
+ *     would belong with sessions it dropped is counted, but no longer changes sessions)
  * @param visitorRetention how long after a visitor's last arrival the processor forgets them
  *     altogether (seen again, they are a new visitor)
  */

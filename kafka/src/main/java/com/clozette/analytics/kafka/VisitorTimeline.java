@@ -83,7 +83,8 @@ final class VisitorTimeline {
    * The most events one timeline holds. Every event rewrites its visitor's stored timeline, so this
    * bounds the cost of one event (about 150 KB to read and write at the limit) whatever one visitor
    * sends: a person's sessions over the retention stay far below it; a bot that escaped the filter
-   * (one endless session) reaches it, and its further events are counted but no longer sessionised.
+   * (one endless session) reaches it, and its further events are counted but no longer sessionised
+   * until one starts a newer session, for which the held ones are dropped.
    */
   static final int MAX_HELD_EVENTS = 2_000;
 
@@ -93,6 +94,8 @@ final class VisitorTimeline {
    * that outlive a deployment).
    */
   static final byte FORMAT = 2;
+  /** Where the stored form's event count is: after the format byte, last arrival, horizon and the viewed flag. */
+  private static final int HELD_EVENTS_OFFSET = 1 + Long.BYTES + Long.BYTES + 1;
 
   private final String site;
   private final String vid;
@@ -123,7 +126,7 @@ final class VisitorTimeline {
   /** How many events the stored form holds, without reading them. */
   static int heldEvents(byte[] stored) {
     checkFormat(stored[0]);
-    return ByteBuffer.wrap(stored, 1 + Long.BYTES * 2 + 1, Integer.BYTES).getInt();
+    return ByteBuffer.wrap(stored, HELD_EVENTS_OFFSET, Integer.BYTES).getInt();
   }
 
   /** Notes the wall-clock time an event of this visitor arrived, for forgetting inactive visitors. */
@@ -138,6 +141,11 @@ final class VisitorTimeline {
    * what it dropped and answers how many events that was. Rows already written stay valid.
    */
   int trim(long arrivedBefore, long gapMillis) {
+    return dropLeadingRuns(arrivedBefore, false, gapMillis);
+  }
+
+  /** {@link #trim}; with {@code lastRunToo} the size rule may drop the last run as well (an event is about to start a newer one). */
+  private int dropLeadingRuns(long arrivedBefore, boolean lastRunToo, long gapMillis) {
     int keepAtMost = MAX_HELD_EVENTS - MAX_HELD_EVENTS / 10;
     int cut = 0;
     boolean runArrivedBefore = true;
@@ -145,8 +153,8 @@ final class VisitorTimeline {
       runArrivedBefore &= entries.get(i).arrived() < arrivedBefore;
       boolean lastRun = i + 1 == entries.size();
       if (lastRun || entries.get(i + 1).ts() - entries.get(i).ts() > gapMillis) {
-        // the newest session is never dropped for size: a visitor's open session is what counts now
-        boolean tooMany = !lastRun && entries.size() - cut > keepAtMost;
+        // the open session is not dropped for size while events may still join it
+        boolean tooMany = (lastRunToo || !lastRun) && entries.size() - cut > keepAtMost;
         if (!runArrivedBefore && !tooMany) {
           break;
         }
@@ -178,7 +186,12 @@ final class VisitorTimeline {
       return Change.NONE;
     }
     if (entries.size() >= MAX_HELD_EVENTS) {
-      return Change.OVER_LIMIT;
+      boolean startsANewerSession = entry.ts() - entries.get(entries.size() - 1).ts() > gapMillis;
+      if (!startsANewerSession) {
+        return Change.OVER_LIMIT;
+      }
+      dropLeadingRuns(Long.MIN_VALUE, true, gapMillis);
+      at = Collections.binarySearch(entries, entry, ORDER);
     }
     int insertAt = -at - 1;
     int firstView = firstPageview();

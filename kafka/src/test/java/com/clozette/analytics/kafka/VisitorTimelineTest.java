@@ -167,7 +167,8 @@ class VisitorTimelineTest {
 
   /**
    * One visitor cannot make every event expensive: past the limit, older sessions are dropped
-   * (however recent), and one endless session stops growing, its further events refused.
+   * (however recent), and one endless session stops growing, its further events refused, until an
+   * event starts a newer session.
    */
   @Test
   void aTimelineNeverHoldsMoreThanTheLimit() {
@@ -186,6 +187,11 @@ class VisitorTimelineTest {
     }
     assertEquals(VisitorTimeline.MAX_HELD_EVENTS, VisitorTimeline.heldEvents(endless.toBytes()));
     assertEquals(List.of(VisitorTimeline.Refusal.OVER_LIMIT), refusals.stream().skip(VisitorTimeline.MAX_HELD_EVENTS).distinct().toList());
+    long nextDay = (VisitorTimeline.MAX_HELD_EVENTS + 10) * 1000L + 48 * GAP;
+    VisitorTimeline.Change nextSession = endless.add(pageview(nextDay, "next-day", "/p", 0), GAP);
+    assertEquals(VisitorTimeline.Refusal.NONE, nextSession.refusal(), "a newer session is sessionised again");
+    assertEquals(List.of(nextDay), nextSession.added().stream().map(SessionRow::ts).toList());
+    assertEquals(List.of(), nextSession.retracted(), "the dropped endless session's row stays as written");
   }
 
   /** A stub keeps what "new visitor" needs: a visitor trimmed to nothing who comes back is not new. */

@@ -129,6 +129,9 @@ class KafkaOutageTest {
     HttpResponse<String> next = beacon(UUID.randomUUID().toString());
     long nextMillis = (System.nanoTime() - sentAgain) / 1_000_000;
     assertEquals(503, next.statusCode(), "refused while Kafka is known to be away: " + next.body());
+    String metrics = HTTP.send(HttpRequest.newBuilder(uri("/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+    assertTrue(metrics.lines().anyMatch(line -> line.startsWith("analytics_kafka_sink_refused_total") && !line.endsWith(" 0.0")),
+        "the second beacon was refused without waiting for Kafka: " + metrics.lines().filter(l -> l.contains("refused")).toList());
     assertEquals(200, HTTP.send(HttpRequest.newBuilder(uri("/health")).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
     System.out.printf("[scale-out timings] Kafka down: the first beacon answered 503 after %d ms (waiting out max.block.ms or delivery.timeout.ms), the next after %d ms%n",
         answeredMillis, nextMillis);

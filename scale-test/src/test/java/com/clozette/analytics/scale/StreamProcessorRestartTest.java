@@ -80,7 +80,7 @@ class StreamProcessorRestartTest {
     List<Event> firstHalf = events.subList(0, events.size() / 2);
     List<Event> secondHalf = events.subList(events.size() / 2, events.size());
 
-    try (KafkaEventSink sink = new KafkaEventSink(vertx, settings, "restart-test-sink");
+    try (KafkaEventSink sink = new KafkaEventSink(vertx, settings, "restart-test-sink", new SimpleMeterRegistry());
         TopicReader<SessionRow> sessions = new TopicReader<>(broker.bootstrap(), settings.sessionsTopic(), SessionRow::fromJson);
         TopicReader<JsonNode> clean = new TopicReader<>(broker.bootstrap(), settings.cleanTopic(), StreamProcessorRestartTest::json)) {
       Process first = startChild(settings, "processor-1", ROOT.resolve("state-1"));
@@ -118,24 +118,37 @@ class StreamProcessorRestartTest {
   @Test
   void anEventIdIsRememberedForTheRetentionAndThenForgotten() throws Exception {
     KafkaSettings settings = StreamProcessorChild.settings(broker.bootstrap(), "retention-test", ROOT.resolve("state-retention"),
-        "retention-", Duration.ofSeconds(2));
+        "retention-", Duration.ofSeconds(5));
     Topics.ensure(settings, 30_000);
     Event event = GoldenSessions.countedEvents().get(0);
-    try (KafkaEventSink sink = new KafkaEventSink(vertx, settings, "retention-test-sink");
+    SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+    try (KafkaEventSink sink = new KafkaEventSink(vertx, settings, "retention-test-sink", new SimpleMeterRegistry());
         TopicReader<JsonNode> clean = new TopicReader<>(broker.bootstrap(), settings.cleanTopic(), StreamProcessorRestartTest::json);
-        StreamProcessor processor = StreamProcessor.start(settings, new SimpleMeterRegistry())) {
+        StreamProcessor processor = StreamProcessor.start(settings, metrics)) {
       sink.send(List.of(event)).get(30, TimeUnit.SECONDS);
-      awaitRows(clean, Duration.ofSeconds(60));
+      awaitCount(metrics, "analytics.stream.events", "outcome", "unique", 1);
       sink.send(List.of(event)).get(30, TimeUnit.SECONDS);
-      Thread.sleep(1_000);
-      assertEquals(1, clean.read().size(), "a copy within the retention is dropped");
-      Thread.sleep(2_000 + 1_000 + 500);
+      awaitCount(metrics, "analytics.stream.events", "outcome", "duplicate", 1);
+      awaitCount(metrics, "analytics.stream.state.forgotten", "store", "seen-events", 1);
       sink.send(List.of(event)).get(30, TimeUnit.SECONDS);
+      awaitCount(metrics, "analytics.stream.events", "outcome", "unique", 2);
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
       while (clean.read().size() < 2 && System.nanoTime() < deadline) {
         Thread.sleep(200);
       }
-      assertEquals(2, clean.read().size(), "a copy after the retention and a sweep is passed on again");
+      assertEquals(2, clean.read().size(), "the first copy, and the one after the id was forgotten; not the one within the retention");
+      assertEquals(1.0, metrics.counter("analytics.stream.events", "outcome", "duplicate").count());
+    }
+  }
+
+  /** Waits (at most a minute) until the processor's counter reaches {@code atLeast}; fails saying where it stopped. */
+  private static void awaitCount(SimpleMeterRegistry metrics, String name, String tag, String value, double atLeast) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (metrics.counter(name, tag, value).count() < atLeast) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(name + "{" + tag + "=" + value + "} stayed at " + metrics.counter(name, tag, value).count());
+      }
+      Thread.sleep(100);
     }
   }
 

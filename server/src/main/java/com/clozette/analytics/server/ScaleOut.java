@@ -68,7 +68,7 @@ final class ScaleOut implements AutoCloseable {
     StreamProcessor processor = null;
     try {
       connection.submitMissingSupervisors(SUPERVISOR_RETRY);
-      sink = new KafkaEventSink(vertx, kafkaSettings, "clozette-collector");
+      sink = new KafkaEventSink(vertx, kafkaSettings, "clozette-collector", metrics);
       processor = StreamProcessor.start(kafkaSettings, metrics);
       ScaleOut scaleOut = new ScaleOut(sink, processor, connection);
       UserAgentClassifier userAgents = new UserAgentClassifier(USER_AGENT_CACHE);
