@@ -7,6 +7,18 @@ const counts = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 export const formatCount = (n) => (Number.isFinite(n) ? counts.format(n) : NONE);
 
 /**
+ * A count that may be an estimate. At scale (store: druid) unique visitors come from a sketch and the
+ * answer says so (visitorsApprox, visitorsRelativeStandardError): the number is marked "≈" and its
+ * tooltip states the error, so nobody reads 239 as exact when it is 239 ± 1.6 %.
+ */
+export function formatEstimate(n, answer) {
+  if (!answer?.visitorsApprox) return { text: formatCount(n), title: undefined };
+  const rse = answer.visitorsRelativeStandardError;
+  const error = Number.isFinite(rse) ? ` ±${(rse * 100).toFixed(1)}% (relative standard error)` : '';
+  return { text: `≈${formatCount(n)}`, title: `estimated from a sketch of visitor ids${error}` };
+}
+
+/**
  * Seconds as a clock: 342.2 -> "5:42", 3725 -> "1:02:05". Rounded to the nearest second, so the
  * exact value must be shown beside it (see exactSeconds).
  */

@@ -5,7 +5,7 @@ import './styles.css';
 import { ApiError, TOP_ROWS, createApi, refusalMessage, tokenProblem } from './api.js';
 import { createChart } from './chart.js';
 import { byTestId, h } from './dom.js';
-import { exactSeconds, formatClock, formatCount, formatDuration, formatKey, formatMean, formatPage, formatPercent } from './format.js';
+import { exactSeconds, formatClock, formatCount, formatDuration, formatEstimate, formatKey, formatMean, formatPage, formatPercent } from './format.js';
 import { autoInterval, daysRange, describeRange, addDays, isDate, parseView, resolveRange, viewQuery } from './range.js';
 
 // sessionStorage: the token lives as long as the tab, and is never sent anywhere but the API header.
@@ -148,7 +148,8 @@ function loadHeadline(query) {
   const report = api.report(query);
   fill(ui.headline, () => report, (r) => {
     showMetric('pageviews', r.pageviews, formatCount(r.pageviews));
-    showMetric('visitors', r.visitors, formatCount(r.visitors));
+    const visitors = formatEstimate(r.visitors, r);
+    showMetric('visitors', r.visitors, visitors.text, visitors.title);
     showMetric('sessions', r.sessions, formatCount(r.sessions));
     showMetric('avg-session', r.avgSessionSeconds, formatDuration(r.avgSessionSeconds), exactSeconds(r.avgSessionSeconds));
     showMetric('avg-time-per-visitor', r.avgTimePerVisitorSeconds, formatDuration(r.avgTimePerVisitorSeconds), exactSeconds(r.avgTimePerVisitorSeconds));
@@ -171,7 +172,8 @@ function loadHeadline(query) {
 function loadFrequency(query) {
   fill(ui.frequency, () => api.visitors(query), (v) => {
     showMetric('new-visitors', v.newVisitors, formatCount(v.newVisitors));
-    showMetric('returning-visitors', v.returningVisitors, formatCount(v.returningVisitors));
+    const returning = formatEstimate(v.returningVisitors, v);
+    showMetric('returning-visitors', v.returningVisitors, returning.text, returning.title);
     showMetric('sessions-per-visitor', v.sessionsPerVisitor, formatMean(v.sessionsPerVisitor), String(v.sessionsPerVisitor));
   });
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { exactSeconds, formatClock, formatCount, formatDuration, formatKey, formatMean, formatPage, formatPercent } from '../../src/format.js';
+import { exactSeconds, formatClock, formatCount, formatDuration, formatEstimate, formatKey, formatMean, formatPage, formatPercent } from '../../src/format.js';
 
 test('counts are grouped by thousands', () => {
   assert.equal(formatCount(1008), '1,008');
@@ -70,4 +70,11 @@ test('a page of table rows says which rows of how many it shows', () => {
   assert.equal(formatPage(30, 7, 37), '31–37 of 37');
   assert.equal(formatPage(10, 10, undefined), '11–20');
   assert.equal(formatPage(40, 0, 37), 'none of 37');
+});
+
+test('visitors estimated from a sketch are marked and their error stated; exact ones are plain', () => {
+  assert.deepEqual(formatEstimate(239, { visitors: 239 }), { text: '239', title: undefined });
+  const estimate = formatEstimate(1239, { visitorsApprox: true, visitorsRelativeStandardError: 0.01625 });
+  assert.equal(estimate.text, '≈1,239');
+  assert.match(estimate.title, /±1\.6% \(relative standard error\)/);
 });
