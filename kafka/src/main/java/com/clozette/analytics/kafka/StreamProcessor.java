@@ -227,11 +227,14 @@ public final class StreamProcessor implements AutoCloseable {
       switch (change.refusal()) {
         case TOO_LATE -> tooLate.increment();
         case OVER_LIMIT -> overLimit.increment();
-        case NONE -> { }
+        case NONE -> timeline.arrivedAt(now);
+        case HELD -> { }
       }
-      timeline.arrivedAt(now);
-      timeline.trim(now - retention.toMillis(), gapMillis);
-      timelines.put(record.key(), timeline.toBytes());
+      int dropped = timeline.trim(now - retention.toMillis(), gapMillis);
+      // a refused event changed nothing: not rewriting the timeline keeps a refused flood (a bot at the limit) cheap
+      if (change.refusal() == VisitorTimeline.Refusal.NONE || dropped > 0) {
+        timelines.put(record.key(), timeline.toBytes());
+      }
       for (SessionRow row : change.retracted()) {
         retractions.increment();
         context.forward(record.withValue(row.toJson()));

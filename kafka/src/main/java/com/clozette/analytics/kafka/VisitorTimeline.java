@@ -66,6 +66,8 @@ final class VisitorTimeline {
   enum Refusal {
     /** Not refused. */
     NONE,
+    /** The timeline holds it already (the same time and id): nothing to do. */
+    HELD,
     /** Older than the horizon: it could belong with sessions already dropped. */
     TOO_LATE,
     /** The timeline holds {@link #MAX_HELD_EVENTS} events of sessions too recent to drop. */
@@ -74,7 +76,7 @@ final class VisitorTimeline {
 
   /** The rows to write for one change of the timeline, retractions (sign -1) first, or why there are none. */
   record Change(List<SessionRow> retracted, List<SessionRow> added, Refusal refusal) {
-    private static final Change NONE = new Change(List.of(), List.of(), Refusal.NONE);
+    private static final Change HELD = new Change(List.of(), List.of(), Refusal.HELD);
     private static final Change TOO_LATE = new Change(List.of(), List.of(), Refusal.TOO_LATE);
     private static final Change OVER_LIMIT = new Change(List.of(), List.of(), Refusal.OVER_LIMIT);
   }
@@ -183,7 +185,7 @@ final class VisitorTimeline {
     }
     int at = Collections.binarySearch(entries, entry, ORDER);
     if (at >= 0) {
-      return Change.NONE;
+      return Change.HELD;
     }
     if (entries.size() >= MAX_HELD_EVENTS) {
       boolean startsANewerSession = entry.ts() - entries.get(entries.size() - 1).ts() > gapMillis;
