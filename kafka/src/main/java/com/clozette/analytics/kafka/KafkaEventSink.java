@@ -5,6 +5,7 @@ import com.clozette.analytics.event.Event;
 import com.clozette.analytics.event.EventCodec;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.List;
@@ -44,6 +45,7 @@ public final class KafkaEventSink implements EventSink, AutoCloseable {
   private final Producer<String, byte[]> producer;
   private final Breaker breaker = new Breaker();
   private final Counter refused;
+  private final KafkaClientMetrics producerMetrics;
   // send() blocks for up to max.block.ms while metadata is missing (Kafka down, first use), so it
   // never runs on an event loop: one thread is enough, as send() otherwise only appends to a buffer.
   private final ExecutorService sender = Executors.newSingleThreadExecutor(runnable -> {
@@ -69,6 +71,8 @@ public final class KafkaEventSink implements EventSink, AutoCloseable {
     props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, delivery);
     props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
     this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+    this.producerMetrics = new KafkaClientMetrics(producer);
+    producerMetrics.bindTo(metrics);
   }
 
   @Override
@@ -186,6 +190,7 @@ public final class KafkaEventSink implements EventSink, AutoCloseable {
 
   @Override
   public void close() {
+    producerMetrics.close();
     sender.shutdown();
     producer.close(java.time.Duration.ofSeconds(5));
   }

@@ -4,6 +4,7 @@ import com.clozette.analytics.event.Event;
 import com.clozette.analytics.event.EventCodec;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,9 +54,11 @@ public final class StreamProcessor implements AutoCloseable {
   static final String TIMELINE_STORE = "visitor-timelines";
 
   private final KafkaStreams streams;
+  private final KafkaStreamsMetrics streamsMetrics;
 
-  private StreamProcessor(KafkaStreams streams) {
+  private StreamProcessor(KafkaStreams streams, KafkaStreamsMetrics streamsMetrics) {
     this.streams = streams;
+    this.streamsMetrics = streamsMetrics;
   }
 
   /** Starts processing; returns at once, the streams threads join the group in the background. */
@@ -65,8 +68,11 @@ public final class StreamProcessor implements AutoCloseable {
       LOG.error("stream processing failed; replacing the thread (its work restarts from the last commit)", failure);
       return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
     });
+    // Kafka Streams' own metrics (consumer lag, commit and process rates, ...) on /metrics beside ours
+    KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
+    streamsMetrics.bindTo(metrics);
     streams.start();
-    return new StreamProcessor(streams);
+    return new StreamProcessor(streams, streamsMetrics);
   }
 
   static Properties properties(KafkaSettings settings) {
@@ -282,6 +288,7 @@ public final class StreamProcessor implements AutoCloseable {
   /** At most 10 s: what is not committed by then is aborted and processed again by the next owner, exactly once. */
   @Override
   public void close() {
+    streamsMetrics.close();
     streams.close(Duration.ofSeconds(10));
   }
 }

@@ -132,6 +132,9 @@ class KafkaOutageTest {
     String metrics = HTTP.send(HttpRequest.newBuilder(uri("/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
     assertTrue(metrics.lines().anyMatch(line -> line.startsWith("analytics_kafka_sink_refused_total") && !line.endsWith(" 0.0")),
         "the second beacon was refused without waiting for Kafka: " + metrics.lines().filter(l -> l.contains("refused")).toList());
+    for (String kafkaMetric : List.of("kafka_producer_record_send_total", "kafka_consumer_fetch_manager_records_lag_max")) {
+      assertTrue(metrics.contains(kafkaMetric), "Kafka's own metrics are on /metrics: " + kafkaMetric);
+    }
     assertEquals(200, HTTP.send(HttpRequest.newBuilder(uri("/health")).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
     System.out.printf("[scale-out timings] Kafka down: the first beacon answered 503 after %d ms (waiting out max.block.ms or delivery.timeout.ms), the next after %d ms%n",
         answeredMillis, nextMillis);
