@@ -34,9 +34,10 @@ final class Schema {
 
   /**
    * DuckDB checkpoints when the WAL passes this size (default 16 MB). Checkpoints cost far more
-   * than the rows they write: at 16 MB a 1M-event import (183 MB of WAL) checkpointed about a dozen
-   * times, its commits took 8 us an event and it ran 1.5x as long as with one checkpoint at the end
-   * (about 1 s). The price is a longer WAL replay when the store is opened after a crash.
+   * than the rows they write: at 16 MB a 1M-event import (183 MB of WAL) checkpointed about eleven
+   * times, its commits took 8 us an event and it ran 1.4x as long as with one checkpoint at close
+   * (1.2 s). The price is a longer WAL replay when the store is opened after a crash: 4 s for a
+   * 236 MB WAL (BENCHMARKS.md).
    */
   static final String CHECKPOINT_THRESHOLD = "SET checkpoint_threshold = '256MB'";
 
@@ -80,12 +81,13 @@ final class Schema {
   }
 
   /**
-   * The batch being stored, on the writer's connection only. DuckDB's appender commits on its own,
-   * outside the writer's transaction, so a batch is appended here and then copied into events and
-   * visitor_numbers inside the transaction. Temp tables, because they are neither logged nor
-   * checkpointed (as persistent scratch tables, each event went through the WAL three times: the
-   * append, the copy, the deletion), and the later steps read the batch from here instead of
-   * selecting it out of events again.
+   * The batch being stored, on the writer's connection only. DuckDB's appender joins the
+   * connection's transaction only when one is open, and the JDBC driver opens it lazily at the next
+   * statement; rather than rest atomicity on that, the batch is appended here, outside any
+   * transaction, and copied into events and visitor_numbers inside the writer's. Temp tables,
+   * because they are neither logged nor checkpointed (as persistent scratch tables, each event went
+   * through the WAL three times: the append, the copy, the deletion), and the later steps read the
+   * batch from here instead of selecting it out of events again.
    */
   static final List<String> BATCH_TABLES = List.of(
       "CREATE TEMP TABLE fresh_events (" + EVENT_COLUMNS + ")",
