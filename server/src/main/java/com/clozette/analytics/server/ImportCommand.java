@@ -17,8 +17,6 @@ import java.nio.file.Path;
 
 /** The command-line importer: streams a file through the same {@link Importer} as the HTTP API. */
 final class ImportCommand {
-  private static final int CHUNK_LINES = 50_000;
-
   private ImportCommand() {}
 
   static int run(AnalyticsConfig config, Path file) {
@@ -27,7 +25,7 @@ final class ImportCommand {
         InputStream in = Files.newInputStream(file)) {
       Importer importer = new Importer(new EventParser(new ObjectMapper(), config.siteIds()),
           new UserAgentClassifier(20_000), store, new SimpleMeterRegistry());
-      ImportResult result = importer.start().importAll(in, CHUNK_LINES);
+      ImportResult result = importer.start().importAll(in, Importer.BULK_CHUNK_LINES);
       System.out.println(Json.encodePrettily(result));
       return 0;
     } catch (IOException e) {

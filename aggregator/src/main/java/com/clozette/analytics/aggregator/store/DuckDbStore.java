@@ -41,6 +41,8 @@ import org.roaringbitmap.RoaringBitmap;
  * connections for reports, all blocking work on a Vert.x worker pool.
  */
 public final class DuckDbStore implements EventStore, ReportStore, AutoCloseable {
+  /** The catalog of a connection's temp tables. */
+  private static final String TEMP = "temp";
   private final DuckDBConnection writer;
   private final BlockingQueue<Connection> readers;
   private final WorkerExecutor reportWorkers;
@@ -64,8 +66,8 @@ public final class DuckDbStore implements EventStore, ReportStore, AutoCloseable
     }
     this.reportQueries = new ReportQueries(visitorSets);
     try (Statement statement = writer.createStatement()) {
-      for (String clear : Schema.CLEAR_STAGED) {
-        statement.execute(clear);
+      for (String create : Schema.BATCH_TABLES) {
+        statement.execute(create);
       }
       try (ResultSet rows = statement.executeQuery(Schema.LOAD_EVENT_KEYS)) {
         while (rows.next()) {
@@ -100,6 +102,7 @@ public final class DuckDbStore implements EventStore, ReportStore, AutoCloseable
       DuckDBConnection writer = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath());
       try (Statement statement = writer.createStatement()) {
         checkSchemaVersion(statement, file);
+        statement.execute(Schema.CHECKPOINT_THRESHOLD);
         for (String ddl : Schema.DDL) {
           statement.execute(ddl);
         }
@@ -151,11 +154,9 @@ public final class DuckDbStore implements EventStore, ReportStore, AutoCloseable
       if (!fresh.events.isEmpty()) {
         stage(fresh, batch);
         try (Statement statement = writer.createStatement()) {
-          moveStaged(batch);
-          for (String clear : Schema.CLEAR_STAGED) {
-            statement.execute(clear);
+          for (String move : Schema.MOVE_BATCH) {
+            statement.execute(move);
           }
-          statement.execute(Schema.FRESH_EVENTS.replace("?", Long.toString(batch)));
           statement.execute(Schema.UPDATE_FIRST_SEEN);
           for (Grain grain : Grain.values()) {
             statement.execute(Schema.addPageviews(grain));
@@ -228,15 +229,6 @@ public final class DuckDbStore implements EventStore, ReportStore, AutoCloseable
       keys.add(key);
     }
     return new Batch(fresh, keys, numbers, newVisitors, lastNumber);
-  }
-
-  private void moveStaged(long batch) throws SQLException {
-    for (String move : List.of(Schema.MOVE_STAGED_EVENTS, Schema.MOVE_STAGED_VISITORS)) {
-      try (PreparedStatement statement = writer.prepareStatement(move)) {
-        statement.setLong(1, batch);
-        statement.executeUpdate();
-      }
-    }
   }
 
   private static Map<VisitorSets.Key, int[]> freshVisitors(Statement statement, Grain grain) throws SQLException {
@@ -338,12 +330,15 @@ public final class DuckDbStore implements EventStore, ReportStore, AutoCloseable
     T apply(Connection connection) throws SQLException;
   }
 
-  /**
-   * Appends the batch to the scratch tables. The appender commits by itself, so these rows count
-   * only once {@link #moveStaged} copied them, tagged with this batch, in the writer's transaction.
-   */
+  /** Appends the batch to the temp tables of {@link Schema#BATCH_TABLES}, emptied first. */
   private void stage(Batch fresh, long batch) throws SQLException {
-    try (DuckDBAppender appender = writer.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "staged_events")) {
+    try (Statement statement = writer.createStatement()) {
+      for (String clear : Schema.CLEAR_BATCH) {
+        statement.execute(clear);
+      }
+    }
+    writer.commit();
+    try (DuckDBAppender appender = writer.createAppender(TEMP, DuckDBConnection.DEFAULT_SCHEMA, "fresh_events")) {
       for (int i = 0; i < fresh.events.size(); i++) {
         Event e = fresh.events.get(i);
         String url = e.url();
@@ -375,7 +370,7 @@ public final class DuckDbStore implements EventStore, ReportStore, AutoCloseable
     if (fresh.newVisitors.isEmpty()) {
       return;
     }
-    try (DuckDBAppender appender = writer.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "staged_visitors")) {
+    try (DuckDBAppender appender = writer.createAppender(TEMP, DuckDBConnection.DEFAULT_SCHEMA, "fresh_visitors")) {
       for (Map.Entry<Key128, NewVisitor> entry : fresh.newVisitors.entrySet()) {
         appender.beginRow();
         appender.append(entry.getValue().site());

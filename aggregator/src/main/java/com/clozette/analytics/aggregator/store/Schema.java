@@ -32,6 +32,15 @@ final class Schema {
   /** Bumped whenever a table changes shape; a store file of another version is refused at open. */
   static final int VERSION = 3;
 
+  /**
+   * DuckDB checkpoints when the WAL passes this size (default 16 MB). Checkpoints cost far more
+   * than the rows they write: at 16 MB a 1M-event import (183 MB of WAL) checkpointed about eleven
+   * times, its commits took 8 us an event and it ran 1.4x as long as with one checkpoint at close
+   * (1.2 s). The price is a longer WAL replay when the store is opened after a crash: 4 s for a
+   * 236 MB WAL (BENCHMARKS.md).
+   */
+  static final String CHECKPOINT_THRESHOLD = "SET checkpoint_threshold = '256MB'";
+
   static final String CREATE_META = "CREATE TABLE IF NOT EXISTS store_meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)";
   static final String READ_VERSION = "SELECT value FROM store_meta WHERE key = 'schema_version'";
   static final String WRITE_VERSION = "INSERT INTO store_meta VALUES ('schema_version', '" + VERSION + "')";
@@ -44,11 +53,9 @@ final class Schema {
       "CREATE TABLE IF NOT EXISTS events (" + EVENT_COLUMNS + ")",
       // first_seen: the visitor's first counted pageview ever, for new vs returning visitors.
       "CREATE TABLE IF NOT EXISTS visitor_numbers (" + VISITOR_COLUMNS + ", first_seen BIGINT)",
-      // DuckDB's appender commits on its own, outside the writer's transaction: a batch is appended
-      // to these scratch tables, then moved into events and visitor_numbers inside the transaction.
-      // What a failed or killed batch leaves here is deleted at open and by the next batch.
-      "CREATE TABLE IF NOT EXISTS staged_events (" + EVENT_COLUMNS + ")",
-      "CREATE TABLE IF NOT EXISTS staged_visitors (" + VISITOR_COLUMNS + ")",
+      // Scratch tables of versions before the batch went to temp tables (see BATCH_TABLES).
+      "DROP TABLE IF EXISTS staged_events",
+      "DROP TABLE IF EXISTS staged_visitors",
       // One row per run of a visitor's counted events with no gap over the session gap. A run
       // without a pageview is kept (it still joins or splits runs when events arrive late) but is
       // not a session: reports and rollups count only runs with pageviews > 0.
@@ -73,18 +80,29 @@ final class Schema {
     return List.copyOf(ddl);
   }
 
-  static final String MOVE_STAGED_EVENTS = "INSERT INTO events SELECT * FROM staged_events WHERE batch = ?";
+  /**
+   * The batch being stored, on the writer's connection only. DuckDB's appender joins the
+   * connection's transaction only when one is open, and the JDBC driver opens it lazily at the next
+   * statement; rather than rest atomicity on that, the batch is appended here, outside any
+   * transaction, and copied into events and visitor_numbers inside the writer's. Temp tables,
+   * because they are neither logged nor checkpointed (as persistent scratch tables, each event went
+   * through the WAL three times: the append, the copy, the deletion), and the later steps read the
+   * batch from here instead of selecting it out of events again.
+   */
+  static final List<String> BATCH_TABLES = List.of(
+      "CREATE TEMP TABLE fresh_events (" + EVENT_COLUMNS + ")",
+      "CREATE TEMP TABLE fresh_visitors (" + VISITOR_COLUMNS + ")");
 
-  static final String MOVE_STAGED_VISITORS = "INSERT INTO visitor_numbers SELECT *, NULL FROM staged_visitors WHERE batch = ?";
+  /** Before each batch: whatever an earlier batch left, stored or failed, goes. */
+  static final List<String> CLEAR_BATCH = List.of("DELETE FROM fresh_events", "DELETE FROM fresh_visitors");
 
-  static final List<String> CLEAR_STAGED = List.of("DELETE FROM staged_events", "DELETE FROM staged_visitors");
+  static final List<String> MOVE_BATCH = List.of(
+      "INSERT INTO events SELECT * FROM fresh_events",
+      "INSERT INTO visitor_numbers SELECT *, NULL FROM fresh_visitors");
 
   static final String LOAD_EVENT_KEYS = "SELECT key_high, key_low FROM events";
 
   static final String LOAD_VISITOR_NUMBERS = "SELECT key_high, key_low, num FROM visitor_numbers";
-
-  /** The events the current batch stored: {@code batch} grows, so zone maps skip all older rows. */
-  static final String FRESH_EVENTS = "CREATE OR REPLACE TEMP TABLE fresh_events AS SELECT * FROM events WHERE batch = ?";
 
   static String addPageviews(Grain grain) {
     return """
