@@ -1,9 +1,11 @@
 package com.clozette.analytics.scale;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.clozette.analytics.event.EventCodec;
+import com.clozette.analytics.server.AnalyticsServer;
 import com.clozette.analytics.server.config.ConfigLoader;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -53,6 +55,7 @@ class KafkaOutageTest {
   private static KafkaBroker broker;
   private static Process server;
   private static int port;
+  private static Map<String, String> environment;
 
   @BeforeAll
   static void startKafkaAndTheSystemWithoutDruid() throws Exception {
@@ -73,6 +76,7 @@ class KafkaOutageTest {
     env.put("ANALYTICS_DRUID_URL", nobody);
     env.put("ANALYTICS_DRUID_OVERLORD_URL", nobody);
     env.put("ANALYTICS_DRUID_SPEC_DIR", MODULE.getParent().resolve("config/druid").toString());
+    environment = Map.copyOf(env);
     server = ChildProcesses.spawn(dataDir, MODULE.resolve("target/outage-test/server.log"), List.of("-Xmx512m", "-jar", JAR.toString()), env);
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
     while (!answersHealth()) {
@@ -152,6 +156,38 @@ class KafkaOutageTest {
     assertEquals(204, status, "a beacon acknowledged within 60 s of Kafka's return");
     Set<String> stored = eventIds();
     assertTrue(stored.containsAll(List.of(before, after)), "both acknowledged beacons are in Kafka: " + stored);
+  }
+
+  /** {@code kafka.streamProcessor: false}: a collector-only instance acknowledges beacons and runs no stream processing. */
+  @Test
+  void aCollectorOnlyInstanceTakesBeaconsWithoutProcessingTheStream(@TempDir Path collectorData) throws Exception {
+    Map<String, String> env = new HashMap<>(environment);
+    env.put("ANALYTICS_PORT", "0");
+    env.put("ANALYTICS_DATA_DIR", collectorData.toString());
+    env.put("ANALYTICS_STREAM_PROCESSOR", "false");
+    AnalyticsServer collector = AnalyticsServer.start(ConfigLoader.load(env)).await();
+    try {
+      String body = JSON.createObjectNode().put("id", UUID.randomUUID().toString()).put("site", "clozette-id").put("type", "pageview")
+          .put("url", "https://www.clozette.co.id/looks/collector-only").put("vid", "collector-only").toString();
+      URI base = URI.create("http://127.0.0.1:" + collector.port());
+      int status = 0;
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      // 503 while a restarted broker is still electing leaders after the other test; anything else is an answer
+      while ((status == 0 || status == 503) && System.nanoTime() < deadline) {
+        if (status == 503) {
+          Thread.sleep(500);
+        }
+        status = HTTP.send(HttpRequest.newBuilder(base.resolve("/collect")).header("User-Agent", BROWSER)
+            .header("Content-Type", "text/plain;charset=UTF-8").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+            HttpResponse.BodyHandlers.ofString()).statusCode();
+      }
+      assertEquals(204, status);
+      String metrics = HTTP.send(HttpRequest.newBuilder(base.resolve("/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+      assertTrue(metrics.contains("kafka_producer_record_send_total"), "the sink is there");
+      assertFalse(metrics.contains("kafka_stream") || metrics.contains("analytics_stream_events"), "no stream processing in this instance");
+    } finally {
+      collector.close();
+    }
   }
 
   private static HttpResponse<String> beacon(String id) throws IOException, InterruptedException {

@@ -44,8 +44,9 @@ final class ScaleOut implements AutoCloseable {
   }
 
   /**
-   * Blocking: creates missing topics (Kafka must be reachable), starts the stream processor, and
-   * submits missing Druid supervisors in the background (Druid may come later).
+   * Blocking: creates missing topics (Kafka must be reachable), starts the stream processor unless
+   * this instance is a collector only ({@code kafka.streamProcessor: false}), and submits missing
+   * Druid supervisors in the background (Druid may come later).
    */
   static AnalyticsServer.Storage open(Vertx vertx, AnalyticsConfig config, MeterRegistry metrics, Sites sites,
       TokenAuthenticator authenticator) {
@@ -69,7 +70,9 @@ final class ScaleOut implements AutoCloseable {
     try {
       connection.submitMissingSupervisors(SUPERVISOR_RETRY);
       sink = new KafkaEventSink(vertx, kafkaSettings, "clozette-collector", metrics);
-      processor = StreamProcessor.start(kafkaSettings, metrics);
+      if (kafka.streamProcessor()) {
+        processor = StreamProcessor.start(kafkaSettings, metrics);
+      }
       ScaleOut scaleOut = new ScaleOut(sink, processor, connection);
       UserAgentClassifier userAgents = new UserAgentClassifier(USER_AGENT_CACHE);
       EventParser parser = new EventParser(new ObjectMapper(), config.siteIds());

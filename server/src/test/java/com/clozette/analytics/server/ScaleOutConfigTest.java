@@ -26,6 +26,7 @@ class ScaleOutConfigTest {
     AnalyticsConfig.Kafka kafka = ConfigLoader.parse(SITES, Map.of()).scaleOut().kafka();
     assertEquals(java.time.Duration.ofDays(8), kafka.stateRetention());
     assertEquals(java.time.Duration.ofDays(400), kafka.visitorRetention());
+    assertEquals(true, kafka.streamProcessor());
     AnalyticsConfig.Kafka set = ConfigLoader.parse(SITES + "kafka:\n  stateRetentionHours: 24\n  visitorRetentionDays: 30\n", Map.of())
         .scaleOut().kafka();
     assertEquals(java.time.Duration.ofHours(24), set.stateRetention());
@@ -40,6 +41,13 @@ class ScaleOutConfigTest {
     assertEquals(AnalyticsConfig.Store.DRUID, config.scaleOut().store());
     assertEquals("k1:9092,k2:9092", config.scaleOut().kafka().bootstrap());
     assertEquals("http://broker:8082", config.scaleOut().druid().url());
+  }
+
+  @Test
+  void aCollectorOnlyInstanceIsOneEnvironmentVariableAway() {
+    assertEquals(false, ConfigLoader.parse(SITES, Map.of("ANALYTICS_STREAM_PROCESSOR", "false")).scaleOut().kafka().streamProcessor());
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(SITES, Map.of("ANALYTICS_STREAM_PROCESSOR", "no")));
+    assertEquals(true, e.getMessage().contains("kafka.streamProcessor"), e.getMessage());
   }
 
   @Test

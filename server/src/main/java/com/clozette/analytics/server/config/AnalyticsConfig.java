@@ -43,7 +43,7 @@ public record AnalyticsConfig(
 
   public record Kafka(String bootstrap, String eventsTopic, String cleanTopic, String sessionsTopic, int partitions,
       int replication, String applicationId, Duration sendTimeout, Duration deliveryTimeout, Duration stateRetention,
-      Duration visitorRetention) {}
+      Duration visitorRetention, boolean streamProcessor) {}
 
   public record Druid(String url, String overlordUrl, Path specDir, String eventsDatasource, String sessionsDatasource,
       Duration queryTimeout) {}

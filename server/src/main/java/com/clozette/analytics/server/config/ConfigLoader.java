@@ -136,7 +136,7 @@ public final class ConfigLoader {
     }
     JsonNode kafka = section(config, "kafka", Set.of("bootstrap", "eventsTopic", "cleanTopic", "sessionsTopic", "partitions",
         "replication", "applicationId", "sendTimeoutMs", "deliveryTimeoutMs",
-        "stateRetentionHours", "visitorRetentionDays"));
+        "stateRetentionHours", "visitorRetentionDays", "streamProcessor"));
     String bootstrap = text(kafka, "kafka.bootstrap", "localhost:9092");
     if (!bootstrap.matches("[^\\s,:]+:\\d+(,[^\\s,:]+:\\d+)*")) {
       throw new ConfigException("kafka.bootstrap", "must be host:port[,host:port...], not '" + bootstrap + "'");
@@ -149,7 +149,8 @@ public final class ConfigLoader {
         Duration.ofMillis(longValue(kafka, "kafka.sendTimeoutMs", 1000, 1, 600_000)),
         Duration.ofMillis(longValue(kafka, "kafka.deliveryTimeoutMs", 5000, 1500, 600_000)),
         Duration.ofHours(longValue(kafka, "kafka.stateRetentionHours", 192, 1, 24 * 366)),
-        Duration.ofDays(longValue(kafka, "kafka.visitorRetentionDays", 400, 1, 3660)));
+        Duration.ofDays(longValue(kafka, "kafka.visitorRetentionDays", 400, 1, 3660)),
+        bool(kafka, "kafka.streamProcessor", true));
     JsonNode druid = section(config, "druid", Set.of("url", "overlordUrl", "specDir", "eventsDatasource", "sessionsDatasource", "queryTimeoutMs"));
     AnalyticsConfig.Druid druidConfig = new AnalyticsConfig.Druid(
         httpUrl(druid, "druid.url", "http://localhost:8082"), httpUrl(druid, "druid.overlordUrl", "http://localhost:8081"),
@@ -217,6 +218,7 @@ public final class ConfigLoader {
     override(config, env, "ANALYTICS_STORE", null, "store");
     override(config, env, "ANALYTICS_SINK", null, "sink");
     override(config, env, "ANALYTICS_KAFKA_BOOTSTRAP", "kafka", "bootstrap");
+    override(config, env, "ANALYTICS_STREAM_PROCESSOR", "kafka", "streamProcessor");
     override(config, env, "ANALYTICS_DRUID_URL", "druid", "url");
     override(config, env, "ANALYTICS_DRUID_OVERLORD_URL", "druid", "overlordUrl");
     override(config, env, "ANALYTICS_DRUID_SPEC_DIR", "druid", "specDir");
@@ -386,6 +388,18 @@ public final class ConfigLoader {
       throw new ConfigException(key, "must be a single value");
     }
     return value.asText();
+  }
+
+  private static boolean bool(JsonNode node, String key, boolean defaultValue) {
+    String text = text(node, key, null);
+    if (text == null || text.isBlank()) {
+      return defaultValue;
+    }
+    return switch (text.trim()) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new ConfigException(key, "must be true or false, not '" + text + "'");
+    };
   }
 
   private static long longValue(JsonNode node, String key, long defaultValue, long min, long max) {
