@@ -43,13 +43,13 @@ public final class DruidConnection implements AutoCloseable {
     }
     Supervisors.submitMissing(client, settings, specs)
         .onFailure(failure -> {
-          LOG.warn("cannot submit the Druid supervisors yet ({}); retrying in {} ms", failure.getMessage(), retryMillis);
-          if (!closed) {
-            retryTimer = vertx.setTimer(retryMillis, id -> submitUntilDone(specs, retryMillis));
+          if (closed) {
+            return;
           }
+          LOG.warn("cannot submit the Druid supervisors yet ({}); retrying in {} ms", failure.getMessage(), retryMillis);
+          retryTimer = vertx.setTimer(retryMillis, id -> submitUntilDone(specs, retryMillis));
         });
   }
-
 
   public DruidReportStore reportStore() {
     return new DruidReportStore(new DruidSql(client, settings.sqlUrl(), settings.queryTimeout().toMillis()), settings);
