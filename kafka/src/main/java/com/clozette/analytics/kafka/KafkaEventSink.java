@@ -158,14 +158,16 @@ public final class KafkaEventSink implements EventSink, AutoCloseable {
     private boolean decided;
     private long decidedBySentAt;
     private long nextProbe;
+    private boolean probing;
 
-    /** Always while closed; while open, one probe batch a second, the rest refused. */
+    /** Always while closed; while open, one probe batch a second and never two at once, the rest refused. */
     synchronized Admission admit(long now) {
       if (!open) {
         return Admission.PASS;
       }
-      if (now - nextProbe >= 0) {
+      if (!probing && now - nextProbe >= 0) {
         nextProbe = now + PROBE_INTERVAL_NANOS;
+        probing = true;
         return Admission.PROBE;
       }
       return Admission.REFUSE;
@@ -176,6 +178,7 @@ public final class KafkaEventSink implements EventSink, AutoCloseable {
     }
 
     synchronized void record(long sentAt, boolean failed) {
+      probing = false;
       if (decided && sentAt - decidedBySentAt < 0) {
         return;
       }

@@ -70,8 +70,14 @@ public final class StreamProcessor implements AutoCloseable {
     });
     // Kafka Streams' own metrics (consumer lag, commit and process rates, ...) on /metrics beside ours
     KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
-    streamsMetrics.bindTo(metrics);
-    streams.start();
+    try {
+      streamsMetrics.bindTo(metrics);
+      streams.start();
+    } catch (RuntimeException e) {
+      streamsMetrics.close();
+      streams.close(Duration.ofSeconds(10));
+      throw e;
+    }
     return new StreamProcessor(streams, streamsMetrics);
   }
 
@@ -233,12 +239,14 @@ public final class StreamProcessor implements AutoCloseable {
       switch (change.refusal()) {
         case TOO_LATE -> tooLate.increment();
         case OVER_LIMIT -> overLimit.increment();
-        case NONE -> timeline.arrivedAt(now);
-        case HELD -> { }
+        case NONE, HELD -> { }
+      }
+      if (change.stored()) {
+        timeline.arrivedAt(now);
       }
       int dropped = timeline.trim(now - retention.toMillis(), gapMillis);
-      // a refused event changed nothing: not rewriting the timeline keeps a refused flood (a bot at the limit) cheap
-      if (change.refusal() == VisitorTimeline.Refusal.NONE || dropped > 0) {
+      // an event that changed nothing is not written back: a refused flood (a bot at the limit) stays cheap
+      if (change.stored() || dropped > 0) {
         timelines.put(record.key(), timeline.toBytes());
       }
       for (SessionRow row : change.retracted()) {

@@ -74,11 +74,15 @@ final class VisitorTimeline {
     OVER_LIMIT
   }
 
-  /** The rows to write for one change of the timeline, retractions (sign -1) first, or why there are none. */
-  record Change(List<SessionRow> retracted, List<SessionRow> added, Refusal refusal) {
-    private static final Change HELD = new Change(List.of(), List.of(), Refusal.HELD);
-    private static final Change TOO_LATE = new Change(List.of(), List.of(), Refusal.TOO_LATE);
-    private static final Change OVER_LIMIT = new Change(List.of(), List.of(), Refusal.OVER_LIMIT);
+  /**
+   * The rows to write for one change of the timeline, retractions (sign -1) first, or why there are
+   * none; {@code stored} when the timeline itself changed and must be stored again.
+   */
+  record Change(List<SessionRow> retracted, List<SessionRow> added, Refusal refusal, boolean stored) {
+    private static final Change HELD = new Change(List.of(), List.of(), Refusal.HELD, false);
+    private static final Change TOO_LATE = new Change(List.of(), List.of(), Refusal.TOO_LATE, false);
+    private static final Change OVER_LIMIT = new Change(List.of(), List.of(), Refusal.OVER_LIMIT, false);
+    private static final Change OVER_LIMIT_NOTED = new Change(List.of(), List.of(), Refusal.OVER_LIMIT, true);
   }
 
   /**
@@ -86,7 +90,7 @@ final class VisitorTimeline {
    * bounds the cost of one event (about 150 KB to read and write at the limit) whatever one visitor
    * sends: a person's sessions over the retention stay far below it; a bot that escaped the filter
    * (one endless session) reaches it, and its further events are counted but no longer sessionised
-   * until one starts a newer session, for which the held ones are dropped.
+   * until one comes more than a gap after all of them (a newer session), for which the held ones are dropped.
    */
   static final int MAX_HELD_EVENTS = 2_000;
 
@@ -96,27 +100,31 @@ final class VisitorTimeline {
    * that outlive a deployment).
    */
   static final byte FORMAT = 2;
-  /** Where the stored form's event count is: after the format byte, last arrival, horizon and the viewed flag. */
-  private static final int HELD_EVENTS_OFFSET = 1 + Long.BYTES + Long.BYTES + 1;
+  /** Where the stored form's event count is: after the format byte, last arrival, horizon, refused-until and the viewed flag. */
+  private static final int HELD_EVENTS_OFFSET = 1 + Long.BYTES * 3 + 1;
 
   private final String site;
   private final String vid;
   private final List<Entry> entries;
   private long horizon;
+  /** The latest time of an event refused for the limit (the endless session goes on until then); MIN_VALUE when none. */
+  private long refusedUntil;
   private boolean viewedBeforeHorizon;
   private long lastArrival;
 
-  private VisitorTimeline(String site, String vid, List<Entry> entries, long horizon, boolean viewedBeforeHorizon, long lastArrival) {
+  private VisitorTimeline(String site, String vid, List<Entry> entries, long horizon, long refusedUntil, boolean viewedBeforeHorizon,
+      long lastArrival) {
     this.site = site;
     this.vid = vid;
     this.entries = entries;
     this.horizon = horizon;
+    this.refusedUntil = refusedUntil;
     this.viewedBeforeHorizon = viewedBeforeHorizon;
     this.lastArrival = lastArrival;
   }
 
   static VisitorTimeline empty(String site, String vid) {
-    return new VisitorTimeline(site, vid, new ArrayList<>(), Long.MIN_VALUE, false, 0);
+    return new VisitorTimeline(site, vid, new ArrayList<>(), Long.MIN_VALUE, Long.MIN_VALUE, false, 0);
   }
 
   /** The wall-clock time of the last event added, from the stored form without reading the rest. */
@@ -188,9 +196,14 @@ final class VisitorTimeline {
       return Change.HELD;
     }
     if (entries.size() >= MAX_HELD_EVENTS) {
-      boolean startsANewerSession = entry.ts() - entries.get(entries.size() - 1).ts() > gapMillis;
-      if (!startsANewerSession) {
-        return Change.OVER_LIMIT;
+      // refused events carry the endless session on: a newer one starts only a gap after the last of them
+      long latest = Math.max(entries.get(entries.size() - 1).ts(), refusedUntil);
+      if (entry.ts() - latest <= gapMillis) {
+        // stored again only when it moved by half a gap: a refused flood stays cheap, and the session
+        // end it remembers is never more than half a gap behind
+        boolean noted = refusedUntil == Long.MIN_VALUE || entry.ts() - refusedUntil > gapMillis / 2;
+        refusedUntil = Math.max(refusedUntil, entry.ts());
+        return noted ? Change.OVER_LIMIT_NOTED : Change.OVER_LIMIT;
       }
       dropLeadingRuns(Long.MIN_VALUE, true, gapMillis);
       at = Collections.binarySearch(entries, entry, ORDER);
@@ -205,7 +218,7 @@ final class VisitorTimeline {
     retracted.removeAll(after);
     List<SessionRow> added = new ArrayList<>(after);
     added.removeAll(before);
-    return new Change(retracted.stream().map(row -> row.withSign(-1)).toList(), added, Refusal.NONE);
+    return new Change(retracted.stream().map(row -> row.withSign(-1)).toList(), added, Refusal.NONE, true);
   }
 
   /** {@code sessions} with the session whose run holds the entry at {@code index} (none when index < 0) added once. */
@@ -326,6 +339,7 @@ final class VisitorTimeline {
       out.writeByte(FORMAT);
       out.writeLong(lastArrival);
       out.writeLong(horizon);
+      out.writeLong(refusedUntil);
       out.writeBoolean(viewedBeforeHorizon);
       out.writeInt(entries.size());
       writeString(out, site);
@@ -355,6 +369,7 @@ final class VisitorTimeline {
       checkFormat(in.readByte());
       long lastArrival = in.readLong();
       long horizon = in.readLong();
+      long refusedUntil = in.readLong();
       boolean viewedBeforeHorizon = in.readBoolean();
       int size = in.readInt();
       String site = readString(in);
@@ -369,7 +384,7 @@ final class VisitorTimeline {
             : new Pageview(path, readString(in), readString(in), readString(in), readString(in), readString(in), readString(in));
         entries.add(new Entry(ts, id, pageview, arrived));
       }
-      return new VisitorTimeline(site, vid, entries, horizon, viewedBeforeHorizon, lastArrival);
+      return new VisitorTimeline(site, vid, entries, horizon, refusedUntil, viewedBeforeHorizon, lastArrival);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -179,15 +179,27 @@ class VisitorTimelineTest {
     }
     assertTrue(VisitorTimeline.heldEvents(sessions.toBytes()) <= VisitorTimeline.MAX_HELD_EVENTS);
 
-    VisitorTimeline endless = VisitorTimeline.empty("s", "bot");
+    // as the stream processor keeps it: read from the store for each event, written back only when it changed
+    byte[] storedBot = VisitorTimeline.empty("s", "bot").toBytes();
     List<VisitorTimeline.Refusal> refusals = new ArrayList<>();
-    for (int i = 0; i < VisitorTimeline.MAX_HELD_EVENTS + 10; i++) {
-      refusals.add(endless.add(pageview(i * 1000L, "b" + i, "/p", i), GAP).refusal());
-      endless.trim(0, GAP);
+    int writes = 0;
+    // a pageview a second for three times the limit: the refused ones go on for longer than a gap
+    int sent = 3 * VisitorTimeline.MAX_HELD_EVENTS;
+    for (int i = 0; i < sent; i++) {
+      VisitorTimeline bot = VisitorTimeline.fromBytes(storedBot);
+      VisitorTimeline.Change change = bot.add(pageview(i * 1000L, "b" + i, "/p", i), GAP);
+      refusals.add(change.refusal());
+      if (bot.trim(0, GAP) > 0 || change.stored()) {
+        storedBot = bot.toBytes();
+        writes++;
+      }
     }
-    assertEquals(VisitorTimeline.MAX_HELD_EVENTS, VisitorTimeline.heldEvents(endless.toBytes()));
-    assertEquals(List.of(VisitorTimeline.Refusal.OVER_LIMIT), refusals.stream().skip(VisitorTimeline.MAX_HELD_EVENTS).distinct().toList());
-    long nextDay = (VisitorTimeline.MAX_HELD_EVENTS + 10) * 1000L + 48 * GAP;
+    VisitorTimeline endless = VisitorTimeline.fromBytes(storedBot);
+    assertEquals(VisitorTimeline.MAX_HELD_EVENTS, VisitorTimeline.heldEvents(storedBot));
+    assertEquals(List.of(VisitorTimeline.Refusal.OVER_LIMIT), refusals.stream().skip(VisitorTimeline.MAX_HELD_EVENTS).distinct().toList(),
+        "the endless session is not cut into new ones");
+    assertTrue(writes < VisitorTimeline.MAX_HELD_EVENTS + 10, "refused events are rarely written back: " + writes);
+    long nextDay = sent * 1000L + 48 * GAP;
     VisitorTimeline.Change nextSession = endless.add(pageview(nextDay, "next-day", "/p", 0), GAP);
     assertEquals(VisitorTimeline.Refusal.NONE, nextSession.refusal(), "a newer session is sessionised again");
     assertEquals(List.of(nextDay), nextSession.added().stream().map(SessionRow::ts).toList());
