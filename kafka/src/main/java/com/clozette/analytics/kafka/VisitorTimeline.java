@@ -162,7 +162,7 @@ final class VisitorTimeline {
     for (int i = 0; i < entries.size(); i++) {
       runArrivedBefore &= entries.get(i).arrived() < arrivedBefore;
       boolean lastRun = i + 1 == entries.size();
-      if (lastRun || entries.get(i + 1).ts() - entries.get(i).ts() > gapMillis) {
+      if (lastRun || !sameRun(i + 1, gapMillis)) {
         // the open session is not dropped for size while events may still join it
         boolean tooMany = (lastRunToo || !lastRun) && entries.size() - cut > keepAtMost;
         if (!runArrivedBefore && !tooMany) {
@@ -226,15 +226,7 @@ final class VisitorTimeline {
     if (index < 0) {
       return sessions;
     }
-    int from = index;
-    while (from > 0 && entries.get(from).ts() - entries.get(from - 1).ts() <= gapMillis) {
-      from--;
-    }
-    int to = index + 1;
-    while (to < entries.size() && entries.get(to).ts() - entries.get(to - 1).ts() <= gapMillis) {
-      to++;
-    }
-    for (SessionRow session : sessionize(from, to, gapMillis)) {
+    for (SessionRow session : sessionsOverlapping(index, index + 1, gapMillis)) {
       if (!sessions.contains(session)) {
         sessions.add(session);
       }
@@ -265,15 +257,23 @@ final class VisitorTimeline {
    * window is widened to whole runs, so each session returned is complete.
    */
   private List<SessionRow> sessionsAround(long t, long gapMillis) {
-    int from = lowerBound(t - gapMillis);
-    while (from > 0 && from < entries.size() && entries.get(from).ts() - entries.get(from - 1).ts() <= gapMillis) {
+    return sessionsOverlapping(lowerBound(t - gapMillis), lowerBound(t + gapMillis + 1), gapMillis);
+  }
+
+  /** The sessions of the entries in [from, to), each widened to its whole run. */
+  private List<SessionRow> sessionsOverlapping(int from, int to, long gapMillis) {
+    while (from > 0 && from < entries.size() && sameRun(from, gapMillis)) {
       from--;
     }
-    int to = lowerBound(t + gapMillis + 1);
-    while (to < entries.size() && to > 0 && entries.get(to).ts() - entries.get(to - 1).ts() <= gapMillis) {
+    while (to > 0 && to < entries.size() && sameRun(to, gapMillis)) {
       to++;
     }
     return sessionize(from, to, gapMillis);
+  }
+
+  /** Whether the entry at {@code i} continues the run of the one before it. */
+  private boolean sameRun(int i, long gapMillis) {
+    return entries.get(i).ts() - entries.get(i - 1).ts() <= gapMillis;
   }
 
   private int lowerBound(long ts) {
@@ -294,7 +294,7 @@ final class VisitorTimeline {
     List<SessionRow> sessions = new ArrayList<>();
     int runStart = from;
     for (int i = from; i < to; i++) {
-      boolean runEnds = i + 1 == to || entries.get(i + 1).ts() - entries.get(i).ts() > gapMillis;
+      boolean runEnds = i + 1 == to || !sameRun(i + 1, gapMillis);
       if (runEnds) {
         SessionRow row = session(runStart, i);
         if (row != null) {

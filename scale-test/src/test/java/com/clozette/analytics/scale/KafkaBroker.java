@@ -106,7 +106,8 @@ public final class KafkaBroker implements AutoCloseable {
     return all;
   }
 
-  private static int freePort() throws IOException {
+  /** A loopback port nobody listens on now. */
+  static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     }

@@ -10,7 +10,6 @@ import com.clozette.analytics.server.config.ConfigLoader;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -63,8 +62,8 @@ class KafkaOutageTest {
       throw new IllegalStateException(JAR + " is missing: build it first (mvn package, or verify from the repository root)");
     }
     broker = KafkaBroker.start(MODULE, MODULE.resolve("target/outage-test"));
-    String nobody = "http://127.0.0.1:" + freePort();
-    port = freePort();
+    String nobody = "http://127.0.0.1:" + KafkaBroker.freePort();
+    port = KafkaBroker.freePort();
     Map<String, String> env = new HashMap<>();
     env.put("ANALYTICS_CONFIG", MODULE.getParent().resolve(ConfigLoader.DEFAULT_FILE).toString());
     env.put("ANALYTICS_PORT", Integer.toString(port));
@@ -218,11 +217,5 @@ class KafkaOutageTest {
 
   private static URI uri(String path) {
     return URI.create("http://127.0.0.1:" + port + path);
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }
