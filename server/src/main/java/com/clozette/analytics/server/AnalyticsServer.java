@@ -127,7 +127,7 @@ public final class AnalyticsServer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open the event log under " + config.dataDir(), e);
     }
-    DuckDbStore store = DuckDbStore.open(vertx, config.dataDir().resolve("analytics.duckdb"), 2, config.sessionGap().toMillis());
+    DuckDbStore store = DuckDbStore.open(vertx, config.dataDir().resolve("analytics.duckdb"), config.duckdb().storeSettings(2, config.sessionGap()));
     CachingReportStore reports = new CachingReportStore(store, REPORT_CACHE_ENTRIES, metrics);
     store.addChangeListener(reports::onChange);
     EventLoader loader = new EventLoader(log, logConfig.segmentBytes(), store, LOADER_MAX_BATCH, metrics).start();

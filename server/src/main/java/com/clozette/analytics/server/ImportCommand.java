@@ -21,11 +21,11 @@ final class ImportCommand {
 
   static int run(AnalyticsConfig config, Path file) {
     Vertx vertx = Vertx.vertx();
-    try (DuckDbStore store = DuckDbStore.open(vertx, config.dataDir().resolve("analytics.duckdb"), 1, config.sessionGap().toMillis());
+    try (DuckDbStore store = DuckDbStore.open(vertx, config.dataDir().resolve("analytics.duckdb"), config.duckdb().storeSettings(1, config.sessionGap()));
         InputStream in = Files.newInputStream(file)) {
       Importer importer = new Importer(new EventParser(new ObjectMapper(), config.siteIds()),
           new UserAgentClassifier(20_000), store, new SimpleMeterRegistry());
-      ImportResult result = importer.start().importAll(in, Importer.BULK_CHUNK_LINES);
+      ImportResult result = importer.start().importAll(in, Importer.BULK_CHUNK_LINES, Importer.BULK_CHUNK_BYTES);
       System.out.println(Json.encodePrettily(result));
       return 0;
     } catch (IOException e) {

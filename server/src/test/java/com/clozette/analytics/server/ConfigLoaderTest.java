@@ -26,6 +26,7 @@ class ConfigLoaderTest {
     assertEquals(ZoneId.of("Asia/Singapore"), config.sites().get(1).timeZone());
     assertEquals(FsyncPolicy.ALWAYS, config.log().fsync());
     assertTrue(config.auth().tokens().isEmpty(), "no token works until an operator sets one");
+    assertEquals(AnalyticsConfig.DuckDb.DEFAULTS, config.duckdb(), "the file states the store's documented bounds");
   }
 
   @Test
@@ -55,6 +56,10 @@ class ConfigLoaderTest {
       "sites: [{id: a}]\\nauth: {tokens: [{sha256: abc, role: staff}]}|auth.tokens[0].sha256",
       "sites: [{id: a}]\\nauth: {partnerToken: short}|auth.partnerToken",
       "sites: [{id: a}]\\nserver: {tls: {certFile: /nonexistent.pem, keyFile: /nonexistent.key}}|server.tls.certFile",
+      "sites: [{id: a}]\\nduckdb: {memoryLimitMb: 10}|duckdb.memoryLimitMb",
+      "sites: [{id: a}]\\nduckdb: {threads: 0}|duckdb.threads",
+      "sites: [{id: a}]\\nduckdb: {dedupeWindowHours: 0}|duckdb.dedupeWindowHours",
+      "sites: [{id: a}]\\nduckdb: {memoryLimit: 1GB}|duckdb.memoryLimit",
   })
   void badValueFailsNamingTheKey(String yaml, String key) {
     ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(yaml.replace("\\n", "\n"), Map.of()));

@@ -7,7 +7,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.Json;
 import io.vertx.ext.web.RoutingContext;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -17,6 +16,8 @@ import java.util.List;
  */
 public final class ImportHandler implements Handler<RoutingContext> {
   private static final int CHUNK_LINES = 20_000;
+  /** Lines may be up to 64 KB each: a chunk is also full at 8 MB, so two chunks stay within tens of MB of heap. */
+  private static final long CHUNK_BYTES = 8 << 20;
 
   private final Vertx vertx;
   private final Importer importer;
@@ -30,13 +31,13 @@ public final class ImportHandler implements Handler<RoutingContext> {
   public void handle(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
     Importer.Run run = importer.start();
-    List<byte[]> chunk = new ArrayList<>(CHUNK_LINES);
+    Chunk chunk = new Chunk(CHUNK_LINES, CHUNK_BYTES);
     // Parses run one after another, and so do stores; a chunk parses while the one before is
     // stored. Reading pauses until both are through, so at most two chunks are in memory.
     Future<List<Event>>[] parsed = new Future[] {Future.succeededFuture(List.of())};
     Future<Void>[] stored = new Future[] {Future.succeededFuture()};
     Runnable handOver = () -> {
-      List<byte[]> lines = drain(chunk);
+      List<byte[]> lines = chunk.drain();
       Future<List<Event>> events = parsed[0].compose(previous -> vertx.executeBlocking(() -> run.parse(lines), false));
       Future<Void> previousStore = stored[0];
       stored[0] = Future.all(previousStore, events).compose(both -> vertx.<Void>executeBlocking(() -> {
@@ -46,8 +47,7 @@ public final class ImportHandler implements Handler<RoutingContext> {
       parsed[0] = events;
     };
     LineSplitter splitter = new LineSplitter(Importer.MAX_LINE_BYTES, line -> {
-      chunk.add(line);
-      if (chunk.size() >= CHUNK_LINES) {
+      if (chunk.add(line)) {
         Future<Void> previousStore = stored[0];
         handOver.run();
         request.pause();
@@ -75,11 +75,5 @@ public final class ImportHandler implements Handler<RoutingContext> {
           });
     });
     request.resume();
-  }
-
-  private static List<byte[]> drain(List<byte[]> chunk) {
-    List<byte[]> lines = new ArrayList<>(chunk);
-    chunk.clear();
-    return lines;
   }
 }

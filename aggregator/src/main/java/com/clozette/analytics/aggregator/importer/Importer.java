@@ -29,6 +29,12 @@ public final class Importer {
    * 1M-event import still runs in a 1 GB heap (two chunks in memory: one parsing, one storing).
    */
   public static final int BULK_CHUNK_LINES = 2 * 122_880;
+  /**
+   * A chunk also ends at this many bytes of input, whatever its line count: lines may be up to 64 KB,
+   * and 245,760 of them would be 16 GB. 96 MB holds the two row groups of lines of the usual ~330
+   * bytes (about 80 MB); parsed, a chunk takes about twice its bytes of heap, and two are in memory.
+   */
+  public static final int BULK_CHUNK_BYTES = 96 << 20;
 
   private final EventParser parser;
   private final UserAgentClassifier userAgents;
@@ -89,20 +95,18 @@ public final class Importer {
     }
 
     /** Imports a whole stream (the command line's way in), parsing each chunk while the last one is stored. */
-    public ImportResult importAll(java.io.InputStream in, int chunkLines) throws java.io.IOException {
+    public ImportResult importAll(java.io.InputStream in, int chunkLines, long chunkBytes) throws java.io.IOException {
       java.util.concurrent.ExecutorService storer = java.util.concurrent.Executors.newSingleThreadExecutor();
       try {
         java.util.concurrent.Future<?>[] storing = {java.util.concurrent.CompletableFuture.completedFuture(null)};
-        List<byte[]> chunk = new ArrayList<>(chunkLines);
+        Chunk chunk = new Chunk(chunkLines, chunkBytes);
         Runnable handOver = () -> {
-          List<Event> events = parse(chunk);
-          chunk.clear();
+          List<Event> events = parse(chunk.drain());
           awaitQuietly(storing[0]);
           storing[0] = storer.submit(() -> store(events));
         };
         LineSplitter splitter = new LineSplitter(MAX_LINE_BYTES, line -> {
-          chunk.add(line);
-          if (chunk.size() >= chunkLines) {
+          if (chunk.add(line)) {
             handOver.run();
           }
         });

@@ -51,16 +51,19 @@ public final class DuckDbStore implements EventStore, ReportStore, AutoCloseable
   private final ReportQueries reportQueries;
   private final DetailQueries detailQueries = new DetailQueries();
   private final List<Consumer<DataChange>> changeListeners = new CopyOnWriteArrayList<>();
-  private final KeyTable storedEvents = new KeyTable();
+  private final RecentEventKeys recentEvents;
   private final KeyTable visitorNumbers = new KeyTable();
+  private final java.time.Clock clock;
   private int lastVisitorNumber;
   private long lastBatch;
 
-  private DuckDbStore(DuckDBConnection writer, BlockingQueue<Connection> readers, WorkerExecutor reportWorkers, long sessionGapMillis) throws SQLException {
+  private DuckDbStore(DuckDBConnection writer, BlockingQueue<Connection> readers, WorkerExecutor reportWorkers, StoreSettings settings) throws SQLException {
     this.writer = writer;
     this.readers = readers;
     this.reportWorkers = reportWorkers;
-    this.sessionizer = new Sessionizer(sessionGapMillis);
+    this.sessionizer = new Sessionizer(settings.sessionGapMillis());
+    this.clock = settings.clock();
+    this.recentEvents = new RecentEventKeys(settings.dedupeWindow().toMillis());
     for (Grain grain : Grain.values()) {
       visitorSets.put(grain, new VisitorSets());
     }
@@ -69,11 +72,7 @@ public final class DuckDbStore implements EventStore, ReportStore, AutoCloseable
       for (String create : Schema.BATCH_TABLES) {
         statement.execute(create);
       }
-      try (ResultSet rows = statement.executeQuery(Schema.LOAD_EVENT_KEYS)) {
-        while (rows.next()) {
-          storedEvents.put(new Key128(rows.getLong(1), rows.getLong(2)), 0);
-        }
-      }
+      loadRecentEventKeys(settings.dedupeWindow().toMillis());
       try (ResultSet rows = statement.executeQuery(Schema.LOAD_VISITOR_NUMBERS)) {
         while (rows.next()) {
           visitorNumbers.put(new Key128(rows.getLong(1), rows.getLong(2)), rows.getInt(3));
@@ -95,28 +94,64 @@ public final class DuckDbStore implements EventStore, ReportStore, AutoCloseable
     writer.commit();
   }
 
+  /**
+   * The keys of the events that arrived within the window, from the batches' arrival times. Batches
+   * stored before arrival times were kept count as arriving now: remembered for one more window.
+   */
+  private void loadRecentEventKeys(long windowMillis) throws SQLException {
+    long now = clock.millis();
+    long before;
+    Map<Long, Long> arrivals = new HashMap<>();
+    try (PreparedStatement floor = writer.prepareStatement(Schema.LAST_BATCH_BEFORE)) {
+      floor.setLong(1, now - windowMillis);
+      try (ResultSet row = floor.executeQuery()) {
+        row.next();
+        before = row.getLong(1);
+      }
+    }
+    try (PreparedStatement recent = writer.prepareStatement(Schema.BATCH_ARRIVALS_AFTER)) {
+      recent.setLong(1, before);
+      try (ResultSet rows = recent.executeQuery()) {
+        while (rows.next()) {
+          arrivals.put(rows.getLong(1), rows.getLong(2));
+        }
+      }
+    }
+    try (PreparedStatement keys = writer.prepareStatement(Schema.EVENT_KEYS_AFTER)) {
+      keys.setLong(1, before);
+      try (ResultSet rows = keys.executeQuery()) {
+        while (rows.next()) {
+          recentEvents.add(new Key128(rows.getLong(1), rows.getLong(2)), arrivals.getOrDefault(rows.getLong(3), now));
+        }
+      }
+    }
+    recentEvents.expire(now);
+  }
+
   /** Opens (creating if needed) the store file and its schema. */
-  public static DuckDbStore open(Vertx vertx, Path file, int readerCount, long sessionGapMillis) {
+  public static DuckDbStore open(Vertx vertx, Path file, StoreSettings settings) {
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
       DuckDBConnection writer = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath());
       try (Statement statement = writer.createStatement()) {
         checkSchemaVersion(statement, file);
         statement.execute(Schema.CHECKPOINT_THRESHOLD);
+        statement.execute(Schema.memoryLimit(settings.memoryLimitMb()));
+        statement.execute(Schema.threads(settings.threads()));
         for (String ddl : Schema.DDL) {
           statement.execute(ddl);
         }
       }
       writer.setAutoCommit(false);
-      BlockingQueue<Connection> readers = new ArrayBlockingQueue<>(readerCount);
-      for (int i = 0; i < readerCount; i++) {
+      BlockingQueue<Connection> readers = new ArrayBlockingQueue<>(settings.readers());
+      for (int i = 0; i < settings.readers(); i++) {
         Connection reader = writer.duplicate();
         // Each report must see everything committed before it: no transaction left open between reads.
         reader.setAutoCommit(true);
         readers.add(reader);
       }
-      WorkerExecutor workers = vertx.createSharedWorkerExecutor("report-store", readerCount);
-      return new DuckDbStore(writer, readers, workers, sessionGapMillis);
+      WorkerExecutor workers = vertx.createSharedWorkerExecutor("report-store", settings.readers());
+      return new DuckDbStore(writer, readers, workers, settings);
     } catch (Exception e) {
       throw new StoreException("cannot open the store at " + file, e);
     }
@@ -147,6 +182,8 @@ public final class DuckDbStore implements EventStore, ReportStore, AutoCloseable
   @Override
   public synchronized IngestResult insert(List<Event> events, LogPosition loadedUpTo) {
     long batch = ++lastBatch;
+    long arrived = clock.millis();
+    recentEvents.expire(arrived);
     Batch fresh = dedupe(events);
     Map<Grain, Map<VisitorSets.Key, RoaringBitmap>> visitorsAdded = new java.util.EnumMap<>(Grain.class);
     List<DataChange> changes = new ArrayList<>();
@@ -165,6 +202,7 @@ public final class DuckDbStore implements EventStore, ReportStore, AutoCloseable
             visitorsAdded.put(grain, added);
           }
           sessionizer.resessionise(statement);
+          statement.execute(Schema.saveBatchArrival(batch, arrived));
           try (ResultSet spans = statement.executeQuery(Schema.CHANGED_SPANS)) {
             while (spans.next()) {
               changes.add(new DataChange(spans.getString(1), spans.getLong(2), spans.getLong(3)));
@@ -185,7 +223,7 @@ public final class DuckDbStore implements EventStore, ReportStore, AutoCloseable
       throw new StoreException("cannot store a batch of " + events.size() + " events", e);
     }
     // Only what committed becomes part of the in-memory state.
-    fresh.keys.forEach(key -> storedEvents.put(key, 0));
+    fresh.keys.forEach(key -> recentEvents.add(key, arrived));
     fresh.newVisitors.forEach((key, visitor) -> visitorNumbers.put(key, visitor.number()));
     lastVisitorNumber = fresh.lastVisitorNumber;
     visitorsAdded.forEach((grain, added) -> visitorSets.get(grain).publish(added));
@@ -211,7 +249,7 @@ public final class DuckDbStore implements EventStore, ReportStore, AutoCloseable
     int lastNumber = lastVisitorNumber;
     for (Event event : events) {
       Key128 key = Key128.of(event.site(), event.id());
-      if (storedEvents.contains(key) || !inBatch.add(key)) {
+      if (recentEvents.contains(key) || !inBatch.add(key)) {
         continue;
       }
       Key128 visitor = Key128.of(event.site(), event.vid());
@@ -301,7 +339,7 @@ public final class DuckDbStore implements EventStore, ReportStore, AutoCloseable
 
   @Override
   public Future<Results.Realtime> realtime(String site, Duration window) {
-    long now = System.currentTimeMillis();
+    long now = clock.millis();
     return read(connection -> detailQueries.realtime(connection, site, now, window.toMillis()));
   }
 

@@ -64,7 +64,9 @@ final class Schema {
         site VARCHAR NOT NULL, vid VARCHAR NOT NULL, start_ts BIGINT NOT NULL, end_ts BIGINT NOT NULL,
         events INTEGER NOT NULL, pageviews INTEGER NOT NULL, entry_path VARCHAR, exit_path VARCHAR,
         platform VARCHAR, ref_host VARCHAR, utm_source VARCHAR, device VARCHAR, browser VARCHAR, os VARCHAR)""",
-      "CREATE TABLE IF NOT EXISTS loader_position (log VARCHAR PRIMARY KEY, segment BIGINT NOT NULL, log_offset BIGINT NOT NULL)"));
+      "CREATE TABLE IF NOT EXISTS loader_position (log VARCHAR PRIMARY KEY, segment BIGINT NOT NULL, log_offset BIGINT NOT NULL)",
+      // When each batch was stored (epoch ms of the store's clock): what the de-duplication window counts from.
+      "CREATE TABLE IF NOT EXISTS batch_arrivals (batch BIGINT NOT NULL, arrived BIGINT NOT NULL)"));
     for (Grain grain : Grain.values()) {
       ddl.add("CREATE TABLE IF NOT EXISTS %s (site VARCHAR NOT NULL, bucket BIGINT NOT NULL, path VARCHAR NOT NULL, pageviews BIGINT NOT NULL, PRIMARY KEY (site, bucket, path))"
           .formatted(grain.table("page")));
@@ -100,7 +102,26 @@ final class Schema {
       "INSERT INTO events SELECT * FROM fresh_events",
       "INSERT INTO visitor_numbers SELECT *, NULL FROM fresh_visitors");
 
-  static final String LOAD_EVENT_KEYS = "SELECT key_high, key_low FROM events";
+  /** The newest batch stored before the de-duplication window (0 when none is known to be). */
+  static final String LAST_BATCH_BEFORE = "SELECT coalesce(max(batch), 0) FROM batch_arrivals WHERE arrived < ?";
+
+  static final String BATCH_ARRIVALS_AFTER = "SELECT batch, arrived FROM batch_arrivals WHERE batch > ?";
+
+  /** In batch order, so generations of {@link RecentEventKeys} fill oldest first. */
+  static final String EVENT_KEYS_AFTER = "SELECT key_high, key_low, batch FROM events WHERE batch > ? ORDER BY batch";
+
+  static String saveBatchArrival(long batch, long arrivedMillis) {
+    return "INSERT INTO batch_arrivals VALUES (%d, %d)".formatted(batch, arrivedMillis);
+  }
+
+  /** DuckDB's memory limit: past it, operators spill to disk or the statement fails; never the machine's memory. */
+  static String memoryLimit(int megabytes) {
+    return "SET memory_limit = '%dMB'".formatted(megabytes);
+  }
+
+  static String threads(int threads) {
+    return "SET threads = %d".formatted(threads);
+  }
 
   static final String LOAD_VISITOR_NUMBERS = "SELECT key_high, key_low, num FROM visitor_numbers";
 

@@ -10,6 +10,7 @@ import com.clozette.analytics.event.Platform;
 import com.clozette.analytics.log.LogPosition;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -39,7 +40,7 @@ class DuckDbStoreTest {
   @BeforeEach
   void open() {
     vertx = Vertx.vertx();
-    store = DuckDbStore.open(vertx, dir.resolve("store.duckdb"), 2, GAP);
+    store = DuckDbStore.open(vertx, dir.resolve("store.duckdb"), StoreSettings.defaults(2, GAP));
   }
 
   @AfterEach
@@ -110,13 +111,44 @@ class DuckDbStoreTest {
   void reopenedStoreStillKnowsItsEventsAndVisitors() {
     store.insert(List.of(view("a", T0, "/"), view("b", T0 + 60_000, "/x")), null);
     store.close();
-    store = DuckDbStore.open(vertx, dir.resolve("store.duckdb"), 2, GAP);
+    store = DuckDbStore.open(vertx, dir.resolve("store.duckdb"), StoreSettings.defaults(2, GAP));
     IngestResult again = store.insert(List.of(view("a", T0, "/"), view("c", T0 + 120_000, "/y")), null);
     assertEquals(new IngestResult(1, 1), again);
     Report report = store.report(new ReportQuery(SITE, Instant.ofEpochMilli(T0), Instant.ofEpochMilli(T0 + 86_400_000L), 10)).await();
     assertEquals(3, report.pageviews());
     assertEquals(1, report.visitors(), "the visitor keeps its number across a restart");
     assertEquals(1, report.sessions());
+  }
+
+  @Test
+  void aCopyWithinTheDedupeWindowIsDroppedAndALaterOneIsStoredEvenAcrossARestart() {
+    SettableClock clock = new SettableClock(Instant.ofEpochMilli(T0));
+    StoreSettings settings = StoreSettings.defaults(2, GAP).withClock(clock);
+    store.close();
+    store = DuckDbStore.open(vertx, dir.resolve("windowed.duckdb"), settings);
+    Duration window = settings.dedupeWindow();
+
+    store.insert(List.of(view("a", T0, "/")), null);
+    clock.advance(window.minusHours(1));
+    store.insert(List.of(view("b", T0 + 60_000, "/x")), null);
+    assertEquals(new IngestResult(0, 1), store.insert(List.of(view("a", T0, "/")), null), "a retry within the window");
+
+    store.close();
+    store = DuckDbStore.open(vertx, dir.resolve("windowed.duckdb"), settings);
+    assertEquals(new IngestResult(0, 1), store.insert(List.of(view("a", T0, "/")), null), "still within the window after a restart");
+
+    clock.advance(Duration.ofHours(2).plus(window.dividedBy(8)));
+    assertEquals(new IngestResult(0, 1), store.insert(List.of(view("b", T0 + 60_000, "/x")), null), "b arrived later: still remembered");
+    assertEquals(new IngestResult(1, 0), store.insert(List.of(view("a", T0, "/")), null), "a copy after the window is stored again");
+
+    clock.advance(window.dividedBy(8));
+    store.close();
+    store = DuckDbStore.open(vertx, dir.resolve("windowed.duckdb"), settings);
+    assertEquals(new IngestResult(0, 1), store.insert(List.of(view("a", T0, "/")), null), "the late copy's own arrival counts after a restart");
+    clock.advance(window.plus(window.dividedBy(8)));
+    store.close();
+    store = DuckDbStore.open(vertx, dir.resolve("windowed.duckdb"), settings);
+    assertEquals(new IngestResult(1, 0), store.insert(List.of(view("b", T0 + 60_000, "/x")), null), "forgotten after the window across a restart");
   }
 
   @Test

@@ -5,6 +5,7 @@ import com.clozette.analytics.aggregator.importer.Importer;
 import com.clozette.analytics.aggregator.report.Report;
 import com.clozette.analytics.aggregator.report.ReportQuery;
 import com.clozette.analytics.aggregator.store.DuckDbStore;
+import com.clozette.analytics.aggregator.store.StoreSettings;
 import com.clozette.analytics.enrich.UserAgentClassifier;
 import com.clozette.analytics.event.Event;
 import com.clozette.analytics.event.EventCodec;
@@ -14,6 +15,7 @@ import com.sun.management.OperatingSystemMXBean;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import java.io.BufferedOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
@@ -28,6 +30,8 @@ import java.util.Set;
 /**
  * The store benchmarks of bench/store/run.sh:
  * <ul>
+ *   <li>{@code generate N DIR}: only writes the NDJSON of N generated events (DIR/import-N.ndjson; other
+ *       benchmarks, such as bench/memory, import it through the API);</li>
  *   <li>{@code import N DIR}: writes N generated events as NDJSON and times the command-line importer
  *       on them (parse, enrich, dedupe, store, sessionise);</li>
  *   <li>{@code report N DIR}: fills a store with N events over 30 days (once; reused by later runs),
@@ -45,7 +49,7 @@ public final class StoreBenchmark {
 
   public static void main(String[] args) throws Exception {
     if (args.length != 3) {
-      System.err.println("usage: StoreBenchmark import|report EVENTS DIR");
+      System.err.println("usage: StoreBenchmark generate|import|report EVENTS DIR");
       System.exit(2);
     }
     long events = Long.parseLong(args[1]);
@@ -54,6 +58,7 @@ public final class StoreBenchmark {
     Vertx vertx = Vertx.vertx();
     try {
       switch (args[0]) {
+        case "generate" -> generated(events, dir);
         case "import" -> importThroughput(vertx, events, dir);
         case "report" -> reportLatency(vertx, events, dir);
         default -> throw new IllegalArgumentException("unknown benchmark " + args[0]);
@@ -63,7 +68,8 @@ public final class StoreBenchmark {
     }
   }
 
-  private static void importThroughput(Vertx vertx, long events, Path dir) throws Exception {
+  /** The NDJSON of this many generated events, written once and reused. */
+  private static Path generated(long events, Path dir) throws IOException {
     Path ndjson = dir.resolve("import-" + events + ".ndjson");
     if (!Files.exists(ndjson)) {
       long written = 0;
@@ -77,6 +83,11 @@ public final class StoreBenchmark {
       }
       System.out.printf("generated %,d events, %,d bytes of NDJSON%n", written, Files.size(ndjson));
     }
+    return ndjson;
+  }
+
+  private static void importThroughput(Vertx vertx, long events, Path dir) throws Exception {
+    Path ndjson = generated(events, dir);
     Path storeFile = dir.resolve("import-" + System.nanoTime() + ".duckdb");
     OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     EventParser parser = new EventParser(new ObjectMapper(), Set.of(SITE));
@@ -86,9 +97,9 @@ public final class StoreBenchmark {
       long t0 = System.nanoTime();
       long cpu0 = os.getProcessCpuTime();
       ImportResult result;
-      try (DuckDbStore store = DuckDbStore.open(vertx, storeFile, 1, 1_800_000)) {
+      try (DuckDbStore store = DuckDbStore.open(vertx, storeFile, StoreSettings.defaults(1, 1_800_000))) {
         Importer importer = new Importer(parser, userAgents, store, new SimpleMeterRegistry());
-        result = importer.start().importAll(in, Importer.BULK_CHUNK_LINES);
+        result = importer.start().importAll(in, Importer.BULK_CHUNK_LINES, Importer.BULK_CHUNK_BYTES);
       }
       double seconds = (System.nanoTime() - t0) / 1e9;
       // The machine is shared: process CPU time varies less than wall time with other load.
@@ -104,7 +115,7 @@ public final class StoreBenchmark {
   private static void reportLatency(Vertx vertx, long events, Path dir) throws Exception {
     Path storeFile = dir.resolve("report-" + events + ".duckdb");
     boolean fresh = !Files.exists(storeFile);
-    try (DuckDbStore store = DuckDbStore.open(vertx, storeFile, 2, 1_800_000)) {
+    try (DuckDbStore store = DuckDbStore.open(vertx, storeFile, StoreSettings.defaults(2, 1_800_000))) {
       if (fresh) {
         fill(store, events);
       }

@@ -1,5 +1,6 @@
 package com.clozette.analytics.server.config;
 
+import com.clozette.analytics.aggregator.store.StoreSettings;
 import com.clozette.analytics.collector.CollectorSettings;
 import com.clozette.analytics.log.FsyncPolicy;
 import java.nio.file.Path;
@@ -19,11 +20,23 @@ public record AnalyticsConfig(
     Duration sessionGap,
     Auth auth,
     ScaleOut scaleOut,
-    Collector collector) {
+    Collector collector,
+    DuckDb duckdb) {
 
   /** The one-machine shape: the local event log and DuckDB. */
   public AnalyticsConfig(String host, int port, Tls tls, Path dataDir, List<Site> sites, Log log, Duration sessionGap, Auth auth) {
-    this(host, port, tls, dataDir, sites, log, sessionGap, auth, ScaleOut.EMBEDDED, Collector.DEFAULTS);
+    this(host, port, tls, dataDir, sites, log, sessionGap, auth, ScaleOut.EMBEDDED, Collector.DEFAULTS, DuckDb.DEFAULTS);
+  }
+
+  /** The embedded store's bounds (config/analytics.yaml {@code duckdb}). */
+  public record DuckDb(int memoryLimitMb, int threads, Duration dedupeWindow) {
+    public static final DuckDb DEFAULTS = new DuckDb(StoreSettings.DEFAULT_MEMORY_LIMIT_MB, StoreSettings.DEFAULT_THREADS,
+        StoreSettings.DEFAULT_DEDUPE_WINDOW);
+
+    /** The store's settings with this many report readers and this session gap. */
+    public StoreSettings storeSettings(int readers, Duration sessionGap) {
+      return new StoreSettings(readers, sessionGap.toMillis(), memoryLimitMb, threads, dedupeWindow, java.time.Clock.systemUTC());
+    }
   }
 
   /** Where reports come from: the embedded DuckDB store, or Druid. */

@@ -67,7 +67,7 @@ public final class ConfigLoader {
     }
     ObjectNode config = (ObjectNode) root;
     applyEnvironment(config, env);
-    onlyKeys(config, "", Set.of("server", "dataDir", "sites", "log", "sessions", "auth", "store", "sink", "kafka", "druid", "collector"));
+    onlyKeys(config, "", Set.of("server", "dataDir", "sites", "log", "sessions", "auth", "store", "sink", "kafka", "druid", "collector", "duckdb"));
 
     JsonNode server = section(config, "server", Set.of("port", "host", "tls"));
     int port = integer(server, "server.port", 8080, 0, 65535);
@@ -89,7 +89,17 @@ public final class ConfigLoader {
     JsonNode sessions = section(config, "sessions", Set.of("gapMinutes"));
     Duration gap = Duration.ofMinutes(longValue(sessions, "sessions.gapMinutes", 30, 1, 24 * 60));
 
-    return new AnalyticsConfig(host, port, tls, dataDir, sites, logConfig, gap, auth(config, siteIds), scaleOut(config), collector(config));
+    return new AnalyticsConfig(host, port, tls, dataDir, sites, logConfig, gap, auth(config, siteIds), scaleOut(config), collector(config),
+        duckdb(config));
+  }
+
+  private static AnalyticsConfig.DuckDb duckdb(ObjectNode config) {
+    JsonNode duckdb = section(config, "duckdb", Set.of("memoryLimitMb", "threads", "dedupeWindowHours"));
+    AnalyticsConfig.DuckDb defaults = AnalyticsConfig.DuckDb.DEFAULTS;
+    return new AnalyticsConfig.DuckDb(
+        integer(duckdb, "duckdb.memoryLimitMb", defaults.memoryLimitMb(), 64, 1 << 20),
+        integer(duckdb, "duckdb.threads", defaults.threads(), 1, 256),
+        Duration.ofHours(longValue(duckdb, "duckdb.dedupeWindowHours", defaults.dedupeWindow().toHours(), 1, 24L * 400)));
   }
 
   private static AnalyticsConfig.Collector collector(ObjectNode config) {

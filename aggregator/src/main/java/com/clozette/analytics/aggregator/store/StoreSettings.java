@@ -1,0 +1,38 @@
+package com.clozette.analytics.aggregator.store;
+
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * How the embedded store runs (config/analytics.yaml {@code duckdb}).
+ *
+ * @param readers reader connections (and worker threads) for reports
+ * @param sessionGapMillis a gap longer than this between two events of a visitor starts a new session
+ * @param memoryLimitMb DuckDB's {@code memory_limit}: past it DuckDB spills to disk or fails the statement,
+ *     instead of taking 80% of the machine's memory as it does by default
+ * @param threads DuckDB's worker threads
+ * @param dedupeWindow how long after an event arrived a copy of it (same site and id) is still recognised and dropped
+ * @param clock when events arrive, for the de-duplication window
+ */
+public record StoreSettings(int readers, long sessionGapMillis, int memoryLimitMb, int threads, Duration dedupeWindow, Clock clock) {
+  public static final int DEFAULT_MEMORY_LIMIT_MB = 256;
+  public static final int DEFAULT_THREADS = 2;
+  /** As the stream processor's {@code kafka.stateRetentionHours}: above the collector's 7 days of device time. */
+  public static final Duration DEFAULT_DEDUPE_WINDOW = Duration.ofHours(192);
+
+  public StoreSettings {
+    if (readers < 1 || threads < 1 || memoryLimitMb < 64 || dedupeWindow.isNegative() || dedupeWindow.isZero()) {
+      throw new IllegalArgumentException("invalid store settings: " + readers + " readers, " + threads + " threads, "
+          + memoryLimitMb + " MB, window " + dedupeWindow);
+    }
+  }
+
+  /** The documented defaults, with this many readers and this session gap. */
+  public static StoreSettings defaults(int readers, long sessionGapMillis) {
+    return new StoreSettings(readers, sessionGapMillis, DEFAULT_MEMORY_LIMIT_MB, DEFAULT_THREADS, DEFAULT_DEDUPE_WINDOW, Clock.systemUTC());
+  }
+
+  public StoreSettings withClock(Clock clock) {
+    return new StoreSettings(readers, sessionGapMillis, memoryLimitMb, threads, dedupeWindow, clock);
+  }
+}
