@@ -26,6 +26,27 @@ class ConfigLoaderTest {
     assertEquals(ZoneId.of("Asia/Singapore"), config.sites().get(1).timeZone());
     assertEquals(FsyncPolicy.ALWAYS, config.log().fsync());
     assertTrue(config.auth().tokens().isEmpty(), "no token works until an operator sets one");
+    assertEquals(AnalyticsConfig.Metrics.OPEN, config.metrics(), "/metrics is open by default, as Prometheus expects");
+  }
+
+  @Test
+  void metricsTokenFromTheEnvironmentIsKeptOnlyAsItsHash() throws Exception {
+    AnalyticsConfig config = ConfigLoader.parse(Files.readString(TestSystem.repositoryConfig()),
+        Map.of("ANALYTICS_METRICS_TOKEN", "scrape-token-0123456789"));
+    assertEquals(com.clozette.analytics.aggregator.auth.TokenAuthenticator.sha256Hex("scrape-token-0123456789"),
+        config.metrics().tokenSha256());
+  }
+
+  @Test
+  void hstsMaxAgeDefaultsToOneYearAndZeroTurnsItOff() throws Exception {
+    java.nio.file.Path cert = Files.createTempFile("cert", ".pem");
+    try {
+      String tls = "sites: [{id: a}]\nserver: {tls: {certFile: " + cert + ", keyFile: " + cert;
+      assertEquals(31_536_000, ConfigLoader.parse(tls + "}}", Map.of()).tls().hstsMaxAgeSeconds());
+      assertEquals(0, ConfigLoader.parse(tls + ", hstsMaxAgeSeconds: 0}}", Map.of()).tls().hstsMaxAgeSeconds());
+    } finally {
+      Files.delete(cert);
+    }
   }
 
   @Test
@@ -55,6 +76,10 @@ class ConfigLoaderTest {
       "sites: [{id: a}]\\nauth: {tokens: [{sha256: abc, role: staff}]}|auth.tokens[0].sha256",
       "sites: [{id: a}]\\nauth: {partnerToken: short}|auth.partnerToken",
       "sites: [{id: a}]\\nserver: {tls: {certFile: /nonexistent.pem, keyFile: /nonexistent.key}}|server.tls.certFile",
+      "sites: [{id: a}]\\nserver: {tls: {hstsMaxAgeSeconds: -1}}|server.tls.hstsMaxAgeSeconds",
+      "sites: [{id: a}]\\nmetrics: {token: short}|metrics.token",
+      "sites: [{id: a}]\\nmetrics: {sha256: abc}|metrics.sha256",
+      "sites: [{id: a}]\\nmetrics: {port: 9100}|metrics.port",
   })
   void badValueFailsNamingTheKey(String yaml, String key) {
     ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(yaml.replace("\\n", "\n"), Map.of()));
