@@ -79,7 +79,7 @@ class ConfigLoaderTest {
       "sites: [{id: a}]\\nserver: {tls: {hstsMaxAgeSeconds: -1}}|server.tls.hstsMaxAgeSeconds",
       "sites: [{id: a}]\\nmetrics: {token: short}|metrics.token",
       "sites: [{id: a}]\\nmetrics: {sha256: abc}|metrics.sha256",
-      "sites: [{id: a}]\\nmetrics: {port: 9100}|metrics.port",
+      "sites: [{id: a}]\\nmetrics: {tokn: a-long-enough-token}|metrics.tokn",
   })
   void badValueFailsNamingTheKey(String yaml, String key) {
     ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(yaml.replace("\\n", "\n"), Map.of()));
