@@ -8,8 +8,6 @@ import com.clozette.analytics.enrich.UserAgentClassifier;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import java.time.Clock;
-import java.util.LinkedHashSet;
-import java.util.Set;
 
 /**
  * The collector's routes, mounted on the server's router. Together with {@link HttpLimits} on the
@@ -18,7 +16,7 @@ import java.util.Set;
  * <pre>
  * GET|HEAD /p.gif     one event in the query; answers the GIF
  * OPTIONS  /collect   CORS preflight
- * POST     /collect   one event or a batch as JSON; answers 204 or 400 with the problems
+ * POST     /collect   one event or a batch as JSON; answers 204, or 400 / 403 with the problems
  * GET      /t.js      the tracker script
  * </pre>
  */
@@ -29,9 +27,7 @@ public final class CollectorRoutes {
 
   public CollectorRoutes(CollectorSettings settings, EventSink sink, UserAgentClassifier userAgents, CollectorMetrics metrics, Clock clock) {
     this.ingestion = new Ingestion(settings, sink, userAgents, metrics, clock);
-    Set<String> origins = new LinkedHashSet<>();
-    settings.sites().forEach(site -> origins.addAll(site.origins()));
-    this.cors = new CorsHandler(origins, metrics);
+    this.cors = new CorsHandler(settings.sites(), metrics);
     this.trackerScript = TrackerScriptHandler.fromClasspath(CollectorRoutes.class.getClassLoader());
   }
 

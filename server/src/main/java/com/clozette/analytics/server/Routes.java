@@ -45,9 +45,7 @@ final class Routes {
 
     // Operations
     router.get("/health").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json").end("{\"status\":\"ok\"}"));
-    router.get("/metrics").handler(ctx -> ctx.response()
-        .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-        .end(metrics.scrape()));
+    router.get("/metrics").handler(new MetricsHandler(metrics, config.metrics().tokenSha256()));
 
     // Collector: GET|HEAD /p.gif, OPTIONS|POST /collect, GET /t.js (see CollectorRoutes)
     new CollectorRoutes(collectorSettings(), storage.sink(), storage.userAgents(), new CollectorMetrics(metrics), Clock.systemUTC())

@@ -27,6 +27,27 @@ class ConfigLoaderTest {
     assertEquals(FsyncPolicy.ALWAYS, config.log().fsync());
     assertTrue(config.auth().tokens().isEmpty(), "no token works until an operator sets one");
     assertEquals(AnalyticsConfig.DuckDb.DEFAULTS, config.duckdb(), "the file states the store's documented bounds");
+    assertEquals(AnalyticsConfig.Metrics.OPEN, config.metrics(), "/metrics is open by default, as Prometheus expects");
+  }
+
+  @Test
+  void metricsTokenFromTheEnvironmentIsKeptOnlyAsItsHash() throws Exception {
+    AnalyticsConfig config = ConfigLoader.parse(Files.readString(TestSystem.repositoryConfig()),
+        Map.of("ANALYTICS_METRICS_TOKEN", "scrape-token-0123456789"));
+    assertEquals(com.clozette.analytics.aggregator.auth.TokenAuthenticator.sha256Hex("scrape-token-0123456789"),
+        config.metrics().tokenSha256());
+  }
+
+  @Test
+  void hstsMaxAgeDefaultsToOneYearAndZeroTurnsItOff() throws Exception {
+    java.nio.file.Path cert = Files.createTempFile("cert", ".pem");
+    try {
+      String tls = "sites: [{id: a}]\nserver: {tls: {certFile: " + cert + ", keyFile: " + cert;
+      assertEquals(31_536_000, ConfigLoader.parse(tls + "}}", Map.of()).tls().hstsMaxAgeSeconds());
+      assertEquals(0, ConfigLoader.parse(tls + ", hstsMaxAgeSeconds: 0}}", Map.of()).tls().hstsMaxAgeSeconds());
+    } finally {
+      Files.delete(cert);
+    }
   }
 
   @Test
@@ -60,6 +81,10 @@ class ConfigLoaderTest {
       "sites: [{id: a}]\\nduckdb: {threads: 0}|duckdb.threads",
       "sites: [{id: a}]\\nduckdb: {dedupeWindowHours: 0}|duckdb.dedupeWindowHours",
       "sites: [{id: a}]\\nduckdb: {memoryLimit: 1GB}|duckdb.memoryLimit",
+      "sites: [{id: a}]\\nserver: {tls: {hstsMaxAgeSeconds: -1}}|server.tls.hstsMaxAgeSeconds",
+      "sites: [{id: a}]\\nmetrics: {token: short}|metrics.token",
+      "sites: [{id: a}]\\nmetrics: {sha256: abc}|metrics.sha256",
+      "sites: [{id: a}]\\nmetrics: {tokn: a-long-enough-token}|metrics.tokn",
   })
   void badValueFailsNamingTheKey(String yaml, String key) {
     ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(yaml.replace("\\n", "\n"), Map.of()));

@@ -3,6 +3,7 @@ package com.clozette.analytics.collector.ingest;
 import com.clozette.analytics.collector.CollectorMetrics;
 import com.clozette.analytics.collector.ErrorResponse;
 import com.clozette.analytics.collector.HttpLimits;
+import com.clozette.analytics.collector.cors.CorsHandler;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -20,12 +21,14 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * {@code POST /collect}: one event (type pageview unless it says otherwise), or {@code {"events": [...], "sent": ms}} with at most 100, as
  * JSON (sent as application/json, or as text/plain by navigator.sendBeacon), read within the body
  * limit. Answers 204 once every event is stored; 400 naming each refused event by index (the others
- * are stored all the same); 400 with one error for a body that is not an event or a batch at all,
+ * are stored all the same), among them events of sites the request's browser origin is not listed
+ * under; 403 when that is every event; 400 with one error for a body that is not an event or a batch at all,
  * 413 for one over the limit; 503 when the sink cannot take the events.
  */
 final class CollectHandler implements Handler<RoutingContext> {
@@ -46,8 +49,9 @@ final class CollectHandler implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
+    Set<String> originSites = CorsHandler.originSites(ctx);
     BoundedBody.read(request, HttpLimits.MAX_BODY_BYTES)
-        .onSuccess(body -> collect(request, body))
+        .onSuccess(body -> collect(request, body, originSites))
         .onFailure(failure -> refuseBody(request.response(), failure));
   }
 
@@ -67,7 +71,7 @@ final class CollectHandler implements Handler<RoutingContext> {
     }
   }
 
-  private void collect(HttpServerRequest request, Buffer body) {
+  private void collect(HttpServerRequest request, Buffer body, Set<String> originSites) {
     if (body.length() == 0) {
       reject(request.response(), "empty_body", "the body must be an event or {\"events\": [...]}");
       return;
@@ -113,7 +117,7 @@ final class CollectHandler implements Handler<RoutingContext> {
       batch.forEach(beacons::add);
       batchSent = root.get("sent");
     }
-    ingest.accept(beacons, batchSent, requests.facts(request), requests.visitorIds(request))
+    ingest.accept(beacons, batchSent, requests.facts(request), requests.visitorIds(request), originSites)
         .onSuccess(outcome -> answer(request, outcome, beacons.size()))
         .onFailure(failure -> {
           if (!request.response().closed()) {
@@ -132,6 +136,14 @@ final class CollectHandler implements Handler<RoutingContext> {
     }
     if (outcome.problems().isEmpty()) {
       response.setStatusCode(204).end();
+      return;
+    }
+    if (outcome.problems().size() == received
+        && outcome.problems().stream().allMatch(problem -> problem.error().equals(Ingest.ORIGIN_NOT_ALLOWED))) {
+      // Nothing in it was for a site of this origin: the request as a whole was not allowed, as for an unlisted origin.
+      ErrorResponse.send(response, 403, Ingest.ORIGIN_NOT_ALLOWED, received == 1
+          ? outcome.problems().get(0).message()
+          : "this origin may not send events of the sites in this batch");
       return;
     }
     JsonArray problems = new JsonArray();

@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
  */
 final class Ingest {
   private static final Logger LOG = LoggerFactory.getLogger(Ingest.class);
+  static final String ORIGIN_NOT_ALLOWED = "origin_not_allowed";
 
   private final BeaconReader reader;
   private final EventSink sink;
@@ -36,8 +37,13 @@ final class Ingest {
     this.metrics = metrics;
   }
 
-  /** Fails only when the sink does; refused events are in the outcome, not a failure. */
-  Future<Outcome> accept(List<JsonNode> beacons, JsonNode batchSent, RequestFacts facts, VisitorIds visitors) {
+  /**
+   * Fails only when the sink does; refused events are in the outcome, not a failure.
+   *
+   * @param originSites the sites the request's browser origin may post events of (CORS), or null for
+   *     a request without an Origin, which may post any configured site's
+   */
+  Future<Outcome> accept(List<JsonNode> beacons, JsonNode batchSent, RequestFacts facts, VisitorIds visitors, Set<String> originSites) {
     List<Event> events = new ArrayList<>(beacons.size());
     List<Problem> problems = new ArrayList<>(0);
     for (int i = 0; i < beacons.size(); i++) {
@@ -47,6 +53,11 @@ final class Ingest {
       } catch (InvalidEventException e) {
         metrics.rejected(e.reason());
         problems.add(new Problem(i, e.reason(), e.getMessage()));
+        continue;
+      }
+      if (originSites != null && !originSites.contains(event.site())) {
+        metrics.rejected(ORIGIN_NOT_ALLOWED);
+        problems.add(new Problem(i, ORIGIN_NOT_ALLOWED, "this origin may not send events of site '" + event.site() + "'"));
         continue;
       }
       if (facts.doNotTrack() && dropDoNotTrack.contains(event.site())) {

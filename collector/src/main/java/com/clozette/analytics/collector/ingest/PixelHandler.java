@@ -61,7 +61,8 @@ final class PixelHandler implements Handler<RoutingContext> {
       return;
     }
     VisitorIds visitors = requests.visitorIds(request);
-    ingest.accept(List.of(beacon), null, requests.facts(request), visitors)
+    // An image load is not subject to CORS: a pixel may carry any configured site's event.
+    ingest.accept(List.of(beacon), null, requests.facts(request), visitors, null)
         .onSuccess(outcome -> {
           if (!outcome.problems().isEmpty()) {
             gif(request.response(), 400, outcome.problems().get(0).error());

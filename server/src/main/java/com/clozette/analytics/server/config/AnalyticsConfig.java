@@ -21,11 +21,12 @@ public record AnalyticsConfig(
     Auth auth,
     ScaleOut scaleOut,
     Collector collector,
-    DuckDb duckdb) {
+    DuckDb duckdb,
+    Metrics metrics) {
 
   /** The one-machine shape: the local event log and DuckDB. */
   public AnalyticsConfig(String host, int port, Tls tls, Path dataDir, List<Site> sites, Log log, Duration sessionGap, Auth auth) {
-    this(host, port, tls, dataDir, sites, log, sessionGap, auth, ScaleOut.EMBEDDED, Collector.DEFAULTS, DuckDb.DEFAULTS);
+    this(host, port, tls, dataDir, sites, log, sessionGap, auth, ScaleOut.EMBEDDED, Collector.DEFAULTS, DuckDb.DEFAULTS, Metrics.OPEN);
   }
 
   /** The embedded store's bounds (config/analytics.yaml {@code duckdb}). */
@@ -61,8 +62,24 @@ public record AnalyticsConfig(
   public record Druid(String url, String overlordUrl, Path specDir, String eventsDatasource, String sessionsDatasource,
       Duration queryTimeout) {}
 
-  /** PEM certificate chain and private key; when given, the server speaks only HTTPS. Null for plain HTTP. */
-  public record Tls(Path certFile, Path keyFile) {}
+  /**
+   * PEM certificate chain and private key; when given, the server speaks only HTTPS. Null for plain HTTP.
+   *
+   * @param hstsMaxAgeSeconds the max-age of the Strict-Transport-Security header on every answer; 0 sends none
+   */
+  public record Tls(Path certFile, Path keyFile, long hstsMaxAgeSeconds) {
+    public static final long DEFAULT_HSTS_MAX_AGE_SECONDS = 31_536_000;
+  }
+
+  /**
+   * Who may read /metrics.
+   *
+   * @param tokenSha256 SHA-256 hex of the bearer token a scraper must send, or null: open to anyone who
+   *     reaches the port, as Prometheus expects by default
+   */
+  public record Metrics(String tokenSha256) {
+    public static final Metrics OPEN = new Metrics(null);
+  }
 
   /**
    * The collector's visitor cookie and the proxies whose X-Forwarded-For / X-Forwarded-Proto it believes.

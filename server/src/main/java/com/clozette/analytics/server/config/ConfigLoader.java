@@ -67,7 +67,7 @@ public final class ConfigLoader {
     }
     ObjectNode config = (ObjectNode) root;
     applyEnvironment(config, env);
-    onlyKeys(config, "", Set.of("server", "dataDir", "sites", "log", "sessions", "auth", "store", "sink", "kafka", "druid", "collector", "duckdb"));
+    onlyKeys(config, "", Set.of("server", "dataDir", "sites", "log", "sessions", "auth", "store", "sink", "kafka", "druid", "collector", "duckdb", "metrics"));
 
     JsonNode server = section(config, "server", Set.of("port", "host", "tls"));
     int port = integer(server, "server.port", 8080, 0, 65535);
@@ -90,7 +90,7 @@ public final class ConfigLoader {
     Duration gap = Duration.ofMinutes(longValue(sessions, "sessions.gapMinutes", 30, 1, 24 * 60));
 
     return new AnalyticsConfig(host, port, tls, dataDir, sites, logConfig, gap, auth(config, siteIds), scaleOut(config), collector(config),
-        duckdb(config));
+        duckdb(config), metrics(config));
   }
 
   private static AnalyticsConfig.DuckDb duckdb(ObjectNode config) {
@@ -100,6 +100,26 @@ public final class ConfigLoader {
         integer(duckdb, "duckdb.memoryLimitMb", defaults.memoryLimitMb(), 64, 1 << 20),
         integer(duckdb, "duckdb.threads", defaults.threads(), 1, 256),
         Duration.ofHours(longValue(duckdb, "duckdb.dedupeWindowHours", defaults.dedupeWindow().toHours(), 1, 24L * 400)));
+  }
+
+  private static AnalyticsConfig.Metrics metrics(ObjectNode config) {
+    JsonNode metrics = section(config, "metrics", Set.of("token", "sha256"));
+    String token = text(metrics, "metrics.token", "");
+    String hash = text(metrics, "metrics.sha256", "").toLowerCase(Locale.ROOT);
+    if (!token.isEmpty() && !hash.isEmpty()) {
+      throw new ConfigException("metrics.sha256", "set metrics.token (ANALYTICS_METRICS_TOKEN) or metrics.sha256, not both");
+    }
+    if (!token.isEmpty()) {
+      requireStrongToken("metrics.token (ANALYTICS_METRICS_TOKEN)", token);
+      return new AnalyticsConfig.Metrics(sha256Hex(token));
+    }
+    if (!hash.isEmpty()) {
+      if (!SHA256_HEX.matcher(hash).matches()) {
+        throw new ConfigException("metrics.sha256", "must be 64 hex digits: printf %s \"$TOKEN\" | sha256sum");
+      }
+      return new AnalyticsConfig.Metrics(hash);
+    }
+    return AnalyticsConfig.Metrics.OPEN;
   }
 
   private static AnalyticsConfig.Collector collector(ObjectNode config) {
@@ -191,9 +211,10 @@ public final class ConfigLoader {
   }
 
   private static AnalyticsConfig.Tls tls(JsonNode server) {
-    JsonNode tls = section(server, "tls", Set.of("certFile", "keyFile"));
+    JsonNode tls = section(server, "tls", Set.of("certFile", "keyFile", "hstsMaxAgeSeconds"));
     String cert = text(tls, "server.tls.certFile", "");
     String key = text(tls, "server.tls.keyFile", "");
+    long hstsMaxAge = longValue(tls, "server.tls.hstsMaxAgeSeconds", AnalyticsConfig.Tls.DEFAULT_HSTS_MAX_AGE_SECONDS, 0, 63_072_000);
     if (cert.isEmpty() && key.isEmpty()) {
       return null;
     }
@@ -205,7 +226,7 @@ public final class ConfigLoader {
         throw new ConfigException(file[0], "cannot read " + Path.of(file[1]).toAbsolutePath());
       }
     }
-    return new AnalyticsConfig.Tls(Path.of(cert), Path.of(key));
+    return new AnalyticsConfig.Tls(Path.of(cert), Path.of(key), hstsMaxAge);
   }
 
   private static void applyEnvironment(ObjectNode config, Map<String, String> env) {
@@ -225,6 +246,7 @@ public final class ConfigLoader {
     override(config, env, "ANALYTICS_STAFF_TOKEN", "auth", "staffToken");
     override(config, env, "ANALYTICS_PARTNER_TOKEN", "auth", "partnerToken");
     override(config, env, "ANALYTICS_PARTNER_SITES", "auth", "partnerSites");
+    override(config, env, "ANALYTICS_METRICS_TOKEN", "metrics", "token");
     override(config, env, "ANALYTICS_STORE", null, "store");
     override(config, env, "ANALYTICS_SINK", null, "sink");
     override(config, env, "ANALYTICS_KAFKA_BOOTSTRAP", "kafka", "bootstrap");

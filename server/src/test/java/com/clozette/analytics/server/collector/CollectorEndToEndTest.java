@@ -139,6 +139,17 @@ class CollectorEndToEndTest {
   }
 
   @Test
+  void aSitesOriginMayNotPostAnotherSitesEvents() {
+    String idEvent = "{\"site\": \"clozette-id\", \"url\": \"https://www.clozette.co.id/\", \"vid\": \"v\"}";
+
+    HttpResponse<String> response = collect(CHROME, "https://www.clozette.co", idEvent);
+
+    assertEquals(403, response.statusCode());
+    assertEquals("origin_not_allowed", TestSystem.json(response.body()).get("error").asText());
+    assertEquals(204, collect(CHROME, "https://www.clozette.co.id", idEvent).statusCode());
+  }
+
+  @Test
   void trustedProxiesComeFromTheEnvironment(@TempDir Path otherDir) throws InterruptedException {
     try (TestSystem proxied = TestSystem.start(otherDir, Map.of("ANALYTICS_TRUSTED_PROXIES", "127.0.0.1, 10.0.0.0/8"))) {
       HttpResponse<String> response = TestSystem.send(HttpRequest.newBuilder(proxied.uri("/p.gif?site=clozette-id&url=https%3A%2F%2Fwww.clozette.co.id%2F"))
