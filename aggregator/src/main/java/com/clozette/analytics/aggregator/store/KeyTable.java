@@ -1,9 +1,9 @@
 package com.clozette.analytics.aggregator.store;
 
 /**
- * An open-addressing map from {@link Key128} to an int, in three flat arrays (about 20 bytes a slot,
- * kept at most 3/4 full): the store's set of stored event ids (value unused) and its visitor
- * dictionary (value = visitor number). Not thread-safe: the store's single writer owns it.
+ * An open-addressing map from {@link Key128} to an int, in four flat arrays (21 bytes a slot, kept
+ * at most 3/4 full): the store's visitor dictionary (value = visitor number; event ids, which need
+ * no value, are in {@link EventKeySet}). Not thread-safe: the store's single writer owns it.
  */
 final class KeyTable {
   private static final int MIN_CAPACITY = 1 << 10;

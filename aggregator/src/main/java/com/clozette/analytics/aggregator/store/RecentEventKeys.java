@@ -6,7 +6,7 @@ import java.util.Iterator;
 /**
  * The keys of the events that arrived within the de-duplication window: a copy of an event (same
  * site and id) that arrives within the window after the first is dropped; a later one is stored
- * again. Held in generations, each a {@link KeyTable} of one eighth of the window's arrivals; a
+ * again. Held in generations, each an {@link EventKeySet} of one eighth of the window's arrivals; a
  * generation is dropped whole once all of it is older than the window, so memory follows the
  * traffic of the last window rather than every event ever stored. Not thread-safe: the store's
  * single writer owns it.
@@ -19,7 +19,7 @@ final class RecentEventKeys {
   /** Oldest first; each holds the keys that arrived in [start, start + slice). */
   private final ArrayDeque<Generation> generations = new ArrayDeque<>();
 
-  private record Generation(long start, KeyTable keys) {}
+  private record Generation(long start, EventKeySet keys) {}
 
   RecentEventKeys(long windowMillis) {
     this.windowMillis = windowMillis;
@@ -40,14 +40,14 @@ final class RecentEventKeys {
     long start = arrivedMillis - Math.floorMod(arrivedMillis, sliceMillis);
     Generation newest = generations.peekLast();
     if (newest == null || newest.start < start) {
-      newest = new Generation(start, new KeyTable());
+      newest = new Generation(start, new EventKeySet());
       generations.addLast(newest);
     } else if (newest.start > start) {
       // Arrived earlier than the newest generation (a clock step back, or keys loaded out of order):
       // kept in the oldest generation that is not older than it, so it is not forgotten too soon.
       newest = generationFor(start);
     }
-    newest.keys.put(key, 0);
+    newest.keys.add(key);
   }
 
   /** Forgets the generations whose every key arrived before {@code now - window}. */
