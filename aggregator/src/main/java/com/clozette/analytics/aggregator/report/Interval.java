@@ -46,6 +46,26 @@ public enum Interval {
     return boundaries;
   }
 
+  /**
+   * How many buckets {@link #boundaries} would make, worked out arithmetically (no bucket is
+   * built): the exact count, or one more where a range ends on a bucket start or a zone's offset
+   * change shortens a bucket. Meant for refusing a range before its boundaries are built.
+   */
+  public long bucketsAtMost(java.time.Instant from, java.time.Instant to, ZoneId zone) {
+    ZonedDateTime first = floor(from.atZone(zone));
+    if (this == HOUR) {
+      long hours = java.time.Duration.between(first.toInstant(), to).toHours();
+      return hours + 1;
+    }
+    java.time.LocalDate last = to.atZone(zone).toLocalDate();
+    ChronoUnit unit = switch (this) {
+      case DAY -> ChronoUnit.DAYS;
+      case WEEK -> ChronoUnit.WEEKS;
+      default -> ChronoUnit.MONTHS;
+    };
+    return unit.between(first.toLocalDate(), last) + 1;
+  }
+
   public static Interval fromWireName(String name) {
     for (Interval interval : values()) {
       if (interval.wireName().equals(name)) {
