@@ -47,17 +47,19 @@ class ApiBadInputTest {
     assertError(response, status, code);
   }
 
+  @Test
+  void unknownSiteReportsZerosNotAnError() {
+    JsonNode report = system.report("site=no-such-site&from=2026-11-02T00:00:00Z&to=2026-11-09T00:00:00Z");
+    assertEquals(0, report.get("pageviews").asLong());
+    assertTrue(report.get("entryPages").isEmpty());
+  }
+
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', value = {
-      "/api/v1/report?site=no-such-site&from=2026-11-02&to=2026-11-09",
-      "/api/v1/timeseries?site=no-such-site&from=2026-11-02&to=2026-11-09",
-      "/api/v1/breakdown?site=no-such-site&from=2026-11-02&to=2026-11-09&by=page",
-      "/api/v1/visitors?site=no-such-site&from=2026-11-02&to=2026-11-09",
-      "/api/v1/realtime?site=no-such-site",
       "/api/v1/export?site=no-such-site&from=2026-11-02&to=2026-11-09",
-      "/api/v1/export/pages?site=no-such-site&from=2026-11-02&to=2026-11-09",
+      "/api/v1/export/pages?site=no-such-site&from=2026-11-02&to=2026-11-09&format=json",
   })
-  void unknownSiteIsAClearErrorNotAnEmptyAnswer(String pathAndQuery) {
+  void anExportOfAnUnknownSiteIsAClearError(String pathAndQuery) {
     assertError(system.get(pathAndQuery, TestSystem.STAFF_TOKEN), 400, "unknown_site");
   }
 

@@ -41,7 +41,7 @@ public final class Params {
     }
   }
 
-  /** site, from and to of a request, checked: a configured site, from before to, both within the years the API serves. */
+  /** site, from and to of a request, checked: from before to, both within the years the API serves. */
   public record Range(String site, Instant from, Instant to, ZoneId zone) {
     /** The local date of an instant of this range; safe because the range lies within the window. */
     public LocalDate dateOf(Instant instant) {
@@ -54,23 +54,37 @@ public final class Params {
   }
 
   /**
-   * The site of a request, if the caller's token may read it (403 otherwise, whether or not the
-   * site exists, so a partner learns nothing of sites it was not granted) and it is configured
-   * (400 {@code unknown_site} otherwise: a typo is an error, not an empty report).
+   * The range of a request whose site the caller's token may read (403 otherwise). A site that is
+   * not configured reads as having no data: RULES.md has reports answer zeros for it.
    */
-  public static String grantedSite(RoutingContext ctx, Sites sites, MeterRegistry metrics) {
+  public static Range grantedRange(RoutingContext ctx, Sites sites, MeterRegistry metrics) {
+    String site = required(ctx, "site");
+    AuthHandler.requireSite(ctx, site, metrics);
+    return range(ctx, site, sites.zoneOf(site));
+  }
+
+  /**
+   * The range of an export: a site the token may read (403 otherwise, whether or not it exists, so
+   * a partner learns nothing of sites it was not granted) and that is configured (400
+   * {@code unknown_site}: an export is a file named after its site), of whole days in the site's
+   * zone (400 {@code partial_day}: a cell of part of a day can hold a single person, and an
+   * aggregate of one person is that person's data).
+   */
+  public static Range grantedWholeDays(RoutingContext ctx, Sites sites, MeterRegistry metrics) {
     String site = required(ctx, "site");
     AuthHandler.requireSite(ctx, site, metrics);
     if (!sites.isConfigured(site)) {
       throw ApiException.badRequest("unknown_site", "site '" + abbreviate(site) + "' is not configured");
     }
-    return site;
+    Range range = range(ctx, site, sites.zoneOf(site));
+    if (!range.startOf(range.dateOf(range.from())).equals(range.from()) || !range.startOf(range.dateOf(range.to())).equals(range.to())) {
+      throw ApiException.badRequest("partial_day", "exports hold whole days in the site's time zone (" + range.zone().getId()
+          + "): give from and to as dates such as 2026-11-02, or as instants at midnight there");
+    }
+    return range;
   }
 
-  /** The range of a request whose site the caller's token may read. */
-  public static Range grantedRange(RoutingContext ctx, Sites sites, MeterRegistry metrics) {
-    String site = grantedSite(ctx, sites, metrics);
-    ZoneId zone = sites.zoneOf(site);
+  private static Range range(RoutingContext ctx, String site, ZoneId zone) {
     Instant from = instantOrDate(ctx, "from", zone);
     Instant to = instantOrDate(ctx, "to", zone);
     Instant earliest = EARLIEST.atStartOfDay(zone).toInstant();
@@ -83,19 +97,6 @@ public final class Params {
       throw ApiException.badRequest("invalid_range", "from must be before to");
     }
     return new Range(site, from, to, zone);
-  }
-
-  /**
-   * The range of a request that must cover whole days in the site's zone: a cell of part of a day
-   * can hold a single person, and an aggregate of one person is that person's data.
-   */
-  public static Range grantedWholeDays(RoutingContext ctx, Sites sites, MeterRegistry metrics) {
-    Range range = grantedRange(ctx, sites, metrics);
-    if (!range.startOf(range.dateOf(range.from())).equals(range.from()) || !range.startOf(range.dateOf(range.to())).equals(range.to())) {
-      throw ApiException.badRequest("partial_day", "exports hold whole days in the site's time zone (" + range.zone().getId()
-          + "): give from and to as dates such as 2026-11-02, or as instants at midnight there");
-    }
-    return range;
   }
 
   public static int integer(RoutingContext ctx, String name, int defaultValue, int min, int max) {

@@ -5,8 +5,10 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The configured sites and their time zones: the only site ids the API answers for. */
+/** The configured sites and their time zones; an unknown site reads as Asia/Jakarta (and has no data). */
 public record Sites(Map<String, ZoneId> zones) {
+  public static final ZoneId DEFAULT_ZONE = ZoneId.of("Asia/Jakarta");
+
   public Sites {
     zones = Collections.unmodifiableMap(new LinkedHashMap<>(zones));
   }
@@ -15,12 +17,7 @@ public record Sites(Map<String, ZoneId> zones) {
     return zones.containsKey(site);
   }
 
-  /** The zone of a configured site; ask {@link #isConfigured} first. */
   public ZoneId zoneOf(String site) {
-    ZoneId zone = zones.get(site);
-    if (zone == null) {
-      throw new IllegalArgumentException("site '" + site + "' is not configured");
-    }
-    return zone;
+    return zones.getOrDefault(site, DEFAULT_ZONE);
   }
 }

@@ -70,7 +70,8 @@ public final class ReportHandlers {
 
   /** {@code GET /api/v1/realtime}: the last five minutes, never cached. */
   public void realtime(RoutingContext ctx) {
-    String site = Params.grantedSite(ctx, sites, metrics);
+    String site = Params.required(ctx, "site");
+    AuthHandler.requireSite(ctx, site, metrics);
     answer(ctx, store.realtime(site, REALTIME_WINDOW));
   }
 
