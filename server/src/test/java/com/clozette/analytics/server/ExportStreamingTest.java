@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -66,6 +67,39 @@ class ExportStreamingTest {
     assertEquals("2000-01-01", rows.get(0).get("date").asText());
     assertEquals("2099-12-31", rows.get(36_524).get("date").asText());
     assertTrue(slowestHealthMillis < 1000, "/health took " + slowestHealthMillis + " ms during the export");
+  }
+
+  @Test
+  void aClientThatDoesNotReadHoldsTheExportBack() throws Exception {
+    double chunksBefore = metric("analytics_export_chunks_total");
+    try (Socket socket = new Socket()) {
+      // A small window: what the server cannot send stays in its socket buffer (4 MB at most here),
+      // less than the century's JSON of about 6 MB.
+      socket.setReceiveBufferSize(4_096);
+      socket.connect(new InetSocketAddress("127.0.0.1", system.server().port()));
+      socket.setSoTimeout(60_000);
+      socket.getOutputStream().write(("GET /api/v1/export?" + CENTURY + "&format=json HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+          + "Authorization: Bearer " + TestSystem.PARTNER_TOKEN + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      double held = chunksOnceSteady() - chunksBefore;
+      assertTrue(held > 0 && held < CENTURY_CHUNKS, held + " of " + CENTURY_CHUNKS + " chunks computed for a client reading nothing");
+
+      String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertEquals(36_525, answer.split("\"date\":", -1).length - 1, "every day once the client reads");
+      assertEquals(CENTURY_CHUNKS, metric("analytics_export_chunks_total") - chunksBefore);
+    }
+  }
+
+  /** The chunk counter once it has not moved for half a second (ten seconds at most). */
+  private static double chunksOnceSteady() throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    double last = -1;
+    double now = metric("analytics_export_chunks_total");
+    while (now != last && System.nanoTime() < deadline) {
+      Thread.sleep(500);
+      last = now;
+      now = metric("analytics_export_chunks_total");
+    }
+    return now;
   }
 
   @Test
