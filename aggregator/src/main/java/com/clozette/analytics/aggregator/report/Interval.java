@@ -47,23 +47,22 @@ public enum Interval {
   }
 
   /**
-   * How many buckets {@link #boundaries} would make, worked out arithmetically (no bucket is
-   * built): the exact count, or one more where a range ends on a bucket start or a zone's offset
-   * change shortens a bucket. Meant for refusing a range before its boundaries are built.
+   * How many buckets {@link #boundaries} would make, worked out arithmetically without building
+   * any: the exact count, or one more when the range ends on a bucket start. For ranges within the
+   * years the API serves (the instants are turned into local dates). Lets a request for too many
+   * buckets be refused before they are built.
    */
   public long bucketsAtMost(java.time.Instant from, java.time.Instant to, ZoneId zone) {
     ZonedDateTime first = floor(from.atZone(zone));
     if (this == HOUR) {
-      long hours = java.time.Duration.between(first.toInstant(), to).toHours();
-      return hours + 1;
+      return java.time.Duration.between(first.toInstant(), to).toHours() + 1;
     }
-    java.time.LocalDate last = to.atZone(zone).toLocalDate();
     ChronoUnit unit = switch (this) {
       case DAY -> ChronoUnit.DAYS;
       case WEEK -> ChronoUnit.WEEKS;
       default -> ChronoUnit.MONTHS;
     };
-    return unit.between(first.toLocalDate(), last) + 1;
+    return unit.between(first.toLocalDate(), to.atZone(zone).toLocalDate()) + 1;
   }
 
   public static Interval fromWireName(String name) {
