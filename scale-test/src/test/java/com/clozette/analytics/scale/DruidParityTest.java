@@ -257,13 +257,16 @@ class DruidParityTest {
         1e-9, actual.toString());
   }
 
-  /** The partner's export (k = 5) of the golden week, a ragged range (Jakarta days clipped to it) and a staff export (k = 1, top 3). */
+  /**
+   * The partner's export (k = 5) of the golden week's local days on both sites, of three days given
+   * as instants at Jakarta midnight, and a staff export (k = 1, top 3). Exports take whole days only.
+   */
   static List<String[]> pageExports() {
     return List.of(
-        new String[] {PARTNER_TOKEN, GoldenData.queries().get(0).queryString()},
-        new String[] {PARTNER_TOKEN, GoldenData.queries().get(3).queryString()},
-        new String[] {PARTNER_TOKEN, "site=clozette-id&from=2026-11-03T05:17:00Z&to=2026-11-06T13:42:00Z"},
-        new String[] {STAFF_TOKEN, "site=clozette-id&from=2026-11-02T00:00:00Z&to=2026-11-09T00:00:00Z&top=3"});
+        new String[] {PARTNER_TOKEN, "site=clozette-id&from=2026-11-02&to=2026-11-09"},
+        new String[] {PARTNER_TOKEN, "site=clozette-sg&from=2026-11-02&to=2026-11-09"},
+        new String[] {PARTNER_TOKEN, "site=clozette-id&from=2026-11-03T17:00:00Z&to=2026-11-06T17:00:00Z"},
+        new String[] {STAFF_TOKEN, "site=clozette-id&from=2026-11-02&to=2026-11-09&top=3"});
   }
 
   /**

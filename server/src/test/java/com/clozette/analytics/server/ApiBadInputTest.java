@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** Bad requests to the report and import API get a clear 4xx JSON error and change nothing. */
+/** Bad requests to the report, export and import API get a clear 4xx JSON error, at once, and change nothing. */
 class ApiBadInputTest {
   private static final String WEEK = "site=clozette-id&from=2026-11-02T00:00:00Z&to=2026-11-09T00:00:00Z";
   @TempDir static Path dataDir;
@@ -52,6 +52,85 @@ class ApiBadInputTest {
     JsonNode report = system.report("site=no-such-site&from=2026-11-02T00:00:00Z&to=2026-11-09T00:00:00Z");
     assertEquals(0, report.get("pageviews").asLong());
     assertTrue(report.get("entryPages").isEmpty());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "/api/v1/export?site=no-such-site&from=2026-11-02&to=2026-11-09",
+      "/api/v1/export/pages?site=no-such-site&from=2026-11-02&to=2026-11-09&format=json",
+  })
+  void anExportOfAnUnknownSiteIsAClearError(String pathAndQuery) {
+    assertError(system.get(pathAndQuery, TestSystem.STAFF_TOKEN), 400, "unknown_site");
+  }
+
+  @Test
+  void partnerLearnsNothingOfSitesItWasNotGranted() {
+    assertError(system.get("/api/v1/export?site=no-such-site&from=2026-11-02&to=2026-11-09", TestSystem.PARTNER_TOKEN), 403, "forbidden");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "/api/v1/export?site=x%22%3B%20filename%3Devil.sh&from=2026-11-02&to=2026-11-09&format=csv",
+      "/api/v1/export/pages?site=x%22%3B%20filename%3Devil.sh&from=2026-11-02&to=2026-11-09&format=csv",
+  })
+  void aSiteThatIsNotConfiguredNeverReachesTheDownloadHeader(String pathAndQuery) {
+    HttpResponse<String> response = system.get(pathAndQuery, TestSystem.STAFF_TOKEN);
+    assertError(response, 400, "unknown_site");
+    assertTrue(response.headers().firstValue("Content-Disposition").isEmpty(), response.headers().toString());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "/api/v1/export?site=clozette-id&from=2000-01-01&to=%2B40000-01-01T00:00:00Z",
+      "/api/v1/export/pages?site=clozette-id&from=2000-01-01&to=%2B40000-01-01T00:00:00Z",
+      "/api/v1/export?site=clozette-id&from=1970-01-01&to=2026-11-09",
+      "/api/v1/report?site=clozette-id&from=2026-11-02&to=%2B40000-01-01T00:00:00Z",
+      "/api/v1/report?site=clozette-id&from=-999999-01-01T00:00:00Z&to=2026-11-09",
+      "/api/v1/timeseries?site=clozette-id&from=2000-01-01&to=3000-01-01&interval=hour",
+      "/api/v1/timeseries?site=clozette-id&from=2000-01-01&to=%2B40000-01-01T00:00:00Z&interval=month",
+      "/api/v1/breakdown?site=clozette-id&from=2026-11-02&to=2100-01-02&by=page",
+      "/api/v1/visitors?site=clozette-id&from=1999-12-31&to=2026-11-09",
+  })
+  void aRangeBeyondTheServedYearsIsRefusedAtOnce(String pathAndQuery) {
+    long started = System.nanoTime();
+    HttpResponse<String> response = system.get(pathAndQuery, TestSystem.STAFF_TOKEN);
+    long millis = (System.nanoTime() - started) / 1_000_000;
+    assertError(response, 400, "invalid_range");
+    assertTrue(TestSystem.json(response.body()).get("message").asText().contains("2000-01-01 and 2100-01-01"), response.body());
+    assertTrue(millis < 1000, "answered in " + millis + " ms");
+  }
+
+  @ParameterizedTest(name = "{0} is {1}")
+  @CsvSource(delimiter = '|', value = {
+      "from=2026-01-01&to=2026-04-04&interval=hour|200",
+      "from=2026-01-01&to=2026-04-05&interval=hour|400",
+      "from=2000-01-01&to=2100-01-01&interval=hour|400",
+      "from=2000-01-01&to=2100-01-01&interval=day|400",
+      "from=2000-01-01&to=2100-01-01&interval=week|400",
+      "from=2000-01-01&to=2100-01-01&interval=month|200",
+  })
+  void timeSeriesHoldsAtMost93DaysOfHours(String query, int status) {
+    HttpResponse<String> response = system.get("/api/v1/timeseries?site=clozette-id&" + query, TestSystem.STAFF_TOKEN);
+    if (status == 200) {
+      assertEquals(200, response.statusCode(), response.body());
+    } else {
+      assertError(response, status, "too_many_buckets");
+    }
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource(delimiter = '|', value = {
+      "partner|/api/v1/export?site=clozette-id&from=2026-11-01T22:47:26.047Z&to=2026-11-01T22:47:26.048Z",
+      "partner|/api/v1/export/pages?site=clozette-id&from=2026-11-01T22:47:26.047Z&to=2026-11-01T22:47:26.048Z",
+      "partner|/api/v1/export?site=clozette-id&from=2026-11-02&to=2026-11-02T18:00:00Z",
+      "partner|/api/v1/export?site=clozette-id&from=2026-11-02T00:00:00Z&to=2026-11-09T00:00:00Z",
+      "staff|/api/v1/export?site=clozette-id&from=2026-11-02T00:00:00Z&to=2026-11-09T00:00:00Z",
+      "staff|/api/v1/export/pages?site=clozette-id&from=2026-11-02T10:00:00Z&to=2026-11-02T11:00:00Z",
+  })
+  void exportsHoldWholeDaysOfTheSiteTimeZoneOnly(String role, String pathAndQuery) {
+    HttpResponse<String> response = system.get(pathAndQuery, role.equals("partner") ? TestSystem.PARTNER_TOKEN : TestSystem.STAFF_TOKEN);
+    assertError(response, 400, "partial_day");
+    assertTrue(TestSystem.json(response.body()).get("message").asText().contains("Asia/Jakarta"), response.body());
   }
 
   @ParameterizedTest(name = "token {0} on {1} {2} is {3}")

@@ -11,24 +11,21 @@ import com.clozette.analytics.aggregator.report.Queries;
 import com.clozette.analytics.aggregator.report.ReportStore;
 import com.clozette.analytics.aggregator.report.Results;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
-import java.util.function.Function;
 
 /**
- * The research partner's aggregate exports, as CSV (header row, versioned) or JSON. Written a month
- * of days at a time, each chunk sent before the next is computed, so a year never sits in memory.
+ * The research partner's aggregate exports of whole days, as CSV (header row, versioned) or JSON,
+ * streamed a month of days at a time by {@link ChunkedExport}, so no range ever sits in memory.
  * Aggregates only: no visitor id, event id, IP or user agent is in any column. Page rows with fewer
  * visitors than the partner's k are folded into {@code (other)}; staff exports use k = 1.
  */
 public final class ExportHandlers {
   /** Bumped when a column is added, removed or changes meaning. */
   public static final int FORMAT_VERSION = 1;
-  private static final int CHUNK_DAYS = 31;
   private static final int DEFAULT_TOP = 10;
 
   private final ReportStore store;
@@ -43,7 +40,7 @@ public final class ExportHandlers {
 
   /** {@code GET /api/v1/export}: one row per site and day. */
   public void days(RoutingContext ctx) {
-    Params.Range range = Params.grantedRange(ctx, sites, metrics);
+    Params.Range range = Params.grantedWholeDays(ctx, sites, metrics);
     String interval = ctx.request().getParam("interval", "day");
     if (!interval.equals("day")) {
       throw ApiException.badRequest("invalid_parameter", "interval must be day");
@@ -51,38 +48,36 @@ public final class ExportHandlers {
     ExportFormat format = ExportFormat.of(ctx);
     ExportWriter writer = format.writer(ctx.response(), "clozette-" + range.site() + "-days", DailyRow.COLUMNS,
         new ExportWriter.Header(FORMAT_VERSION, range.site(), range.from().toString(), range.to().toString(), null));
-    writeChunks(ctx, writer, range, chunk -> store.timeSeries(new Queries.Series(range.site(), chunk[0], chunk[1], Interval.DAY, range.zone()))
+    stream(ctx, writer, range, (from, to) -> store.timeSeries(new Queries.Series(range.site(), from, to, Interval.DAY, range.zone()))
         .map(series -> series.buckets().stream().map(bucket -> DailyRow.of(range.site(), bucket, range.zone())).toList()));
   }
 
   /** {@code GET /api/v1/export/pages}: top entry, exit and viewed pages per day, small cells folded. */
   public void pages(RoutingContext ctx) {
-    Params.Range range = Params.grantedRange(ctx, sites, metrics);
+    Params.Range range = Params.grantedWholeDays(ctx, sites, metrics);
     int top = Params.integer(ctx, "top", DEFAULT_TOP, 1, 100);
     Principal principal = ctx.get(AuthHandler.PRINCIPAL);
     int k = principal.role() == Role.PARTNER ? principal.smallCellK() : 1;
     ExportFormat format = ExportFormat.of(ctx);
     ExportWriter writer = format.writer(ctx.response(), "clozette-" + range.site() + "-pages", PageExportRow.COLUMNS,
         new ExportWriter.Header(FORMAT_VERSION, range.site(), range.from().toString(), range.to().toString(), k));
-    writeChunks(ctx, writer, range, chunk -> store.pageExport(new Queries.PageExport(range.site(), chunk[0], chunk[1], range.zone(), top, k))
+    stream(ctx, writer, range, (from, to) -> store.pageExport(new Queries.PageExport(range.site(), from, to, range.zone(), top, k))
         .map(rows -> rows.stream().map(row -> PageExportRow.of(range.site(), k, row)).toList()));
   }
 
-  private void writeChunks(RoutingContext ctx, ExportWriter writer, Params.Range range, Function<Instant[], Future<List<? extends ExportRow>>> rows) {
-    List<Instant> days = Interval.DAY.boundaries(range.from(), range.to(), range.zone());
-    Future<Void> written = writer.start();
-    for (int i = 0; i + 1 < days.size(); i += CHUNK_DAYS) {
-      Instant start = i == 0 ? range.from() : days.get(i);
-      Instant end = i + CHUNK_DAYS + 1 >= days.size() ? range.to() : days.get(i + CHUNK_DAYS);
-      Instant[] chunk = {start, end};
-      written = written.compose(v -> rows.apply(chunk)).compose(writer::write);
-    }
-    written.compose(v -> writer.end())
-        .onSuccess(v -> metrics.counter("analytics.exports", "kind", ctx.currentRoute().getPath() == null ? "export" : ctx.currentRoute().getPath()).increment())
+  private void stream(RoutingContext ctx, ExportWriter writer, Params.Range range, ChunkedExport.Rows rows) {
+    String kind = ctx.currentRoute().getPath() == null ? "export" : ctx.currentRoute().getPath();
+    HttpServerResponse response = ctx.response();
+    new ChunkedExport(ctx.vertx().getOrCreateContext(), response, writer, range, rows, metrics.counter("analytics.export.chunks", "kind", kind))
+        .run()
+        .onSuccess(v -> metrics.counter("analytics.exports", "kind", kind).increment())
         .onFailure(failure -> {
-          if (ctx.response().headWritten()) {
+          if (failure instanceof ChunkedExport.ClientGone) {
+            // The client hung up: nothing to answer, and nothing more was computed for it.
+            metrics.counter("analytics.exports.aborted", "kind", kind).increment();
+          } else if (response.headWritten()) {
             // The status line is gone: cutting the connection is how a client learns the export broke.
-            ctx.response().reset();
+            response.reset();
           } else {
             ctx.fail(failure);
           }

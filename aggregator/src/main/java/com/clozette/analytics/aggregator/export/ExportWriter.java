@@ -36,7 +36,7 @@ sealed interface ExportWriter {
     public Future<Void> start() {
       response.setChunked(true)
           .putHeader("Content-Type", "text/csv; charset=utf-8")
-          .putHeader("Content-Disposition", "attachment; filename=\"" + fileName + ".csv\"");
+          .putHeader("Content-Disposition", attachment(fileName + ".csv"));
       return response.write(print(List.of(columns.toArray())));
     }
 
@@ -52,6 +52,14 @@ sealed interface ExportWriter {
     @Override
     public Future<Void> end() {
       return response.end();
+    }
+
+    /**
+     * The header value for a download named {@code fileName}. The name is made of configured site
+     * ids, but any character that could end the quoted string or the header is replaced all the same.
+     */
+    static String attachment(String fileName) {
+      return "attachment; filename=\"" + fileName.replaceAll("[^A-Za-z0-9._-]", "_") + "\"";
     }
 
     private static String print(List<Object> values) {

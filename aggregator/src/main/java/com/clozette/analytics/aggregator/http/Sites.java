@@ -1,6 +1,7 @@
 package com.clozette.analytics.aggregator.http;
 
 import java.time.ZoneId;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -9,7 +10,11 @@ public record Sites(Map<String, ZoneId> zones) {
   public static final ZoneId DEFAULT_ZONE = ZoneId.of("Asia/Jakarta");
 
   public Sites {
-    zones = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(zones));
+    zones = Collections.unmodifiableMap(new LinkedHashMap<>(zones));
+  }
+
+  public boolean isConfigured(String site) {
+    return zones.containsKey(site);
   }
 
   public ZoneId zoneOf(String site) {

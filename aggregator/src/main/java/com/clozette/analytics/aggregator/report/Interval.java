@@ -46,6 +46,25 @@ public enum Interval {
     return boundaries;
   }
 
+  /**
+   * How many buckets {@link #boundaries} would make, worked out arithmetically without building
+   * any: the exact count, or one more when the range ends on a bucket start. For ranges within the
+   * years the API serves (the instants are turned into local dates). Lets a request for too many
+   * buckets be refused before they are built.
+   */
+  public long bucketsAtMost(java.time.Instant from, java.time.Instant to, ZoneId zone) {
+    ZonedDateTime first = floor(from.atZone(zone));
+    if (this == HOUR) {
+      return java.time.Duration.between(first.toInstant(), to).toHours() + 1;
+    }
+    ChronoUnit unit = switch (this) {
+      case DAY -> ChronoUnit.DAYS;
+      case WEEK -> ChronoUnit.WEEKS;
+      default -> ChronoUnit.MONTHS;
+    };
+    return unit.between(first.toLocalDate(), to.atZone(zone).toLocalDate()) + 1;
+  }
+
   public static Interval fromWireName(String name) {
     for (Interval interval : values()) {
       if (interval.wireName().equals(name)) {

@@ -43,8 +43,9 @@ public final class ReportHandlers {
     if (interval == null) {
       throw ApiException.badRequest("invalid_parameter", "interval must be hour, day, week or month");
     }
-    if (interval.boundaries(range.from(), range.to(), range.zone()).size() > MAX_BUCKETS) {
-      throw ApiException.badRequest("too_many_buckets", "at most " + MAX_BUCKETS + " buckets: choose a longer interval or a shorter range");
+    // Counted, not built: the count may be one over (a range ending on a bucket start), hence the tolerance.
+    if (interval.bucketsAtMost(range.from(), range.to(), range.zone()) > MAX_BUCKETS + 1) {
+      throw ApiException.badRequest("too_many_buckets", "at most " + MAX_BUCKETS + " buckets (93 days by hour): choose a longer interval or a shorter range");
     }
     answer(ctx, store.timeSeries(new Queries.Series(range.site(), range.from(), range.to(), interval, range.zone())));
   }
