@@ -15,7 +15,7 @@ import java.time.Duration;
  * @param clock when events arrive, for the de-duplication window
  */
 public record StoreSettings(int readers, long sessionGapMillis, int memoryLimitMb, int threads, Duration dedupeWindow, Clock clock) {
-  public static final int DEFAULT_MEMORY_LIMIT_MB = 256;
+  public static final int DEFAULT_MEMORY_LIMIT_MB = 128;
   public static final int DEFAULT_THREADS = 2;
   /** As the stream processor's {@code kafka.stateRetentionHours}: above the collector's 7 days of device time. */
   public static final Duration DEFAULT_DEDUPE_WINDOW = Duration.ofHours(192);
