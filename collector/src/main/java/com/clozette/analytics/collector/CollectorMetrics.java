@@ -13,7 +13,6 @@ import java.util.concurrent.ConcurrentMap;
 public final class CollectorMetrics {
   private final MeterRegistry registry;
   private final Counter appended;
-  private final Counter bots;
   private final Counter unacknowledged;
   private final ConcurrentMap<String, Counter> rejected = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, Counter> dropped = new ConcurrentHashMap<>();
@@ -21,18 +20,12 @@ public final class CollectorMetrics {
   public CollectorMetrics(MeterRegistry registry) {
     this.registry = registry;
     this.appended = registry.counter("analytics.events.appended", "source", "collector");
-    this.bots = registry.counter("analytics.events.bots", "source", "collector");
     this.unacknowledged = registry.counter("analytics.events.unacknowledged", "source", "collector");
   }
 
   /** Events the sink has acknowledged. */
   public void appended(int events) {
     appended.increment(events);
-  }
-
-  /** Acknowledged events whose user agent is a crawler (stored flagged, left out of reports). */
-  public void bots(int events) {
-    bots.increment(events);
   }
 
   /** Events the sink failed to take: the client got a 503 and may retry. */

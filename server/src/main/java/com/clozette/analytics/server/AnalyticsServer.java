@@ -130,8 +130,8 @@ public final class AnalyticsServer implements AutoCloseable {
     DuckDbStore store = DuckDbStore.open(vertx, config.dataDir().resolve("analytics.duckdb"), 2, config.sessionGap().toMillis());
     CachingReportStore reports = new CachingReportStore(store, REPORT_CACHE_ENTRIES, metrics);
     store.addChangeListener(reports::onChange);
-    EventLoader loader = new EventLoader(log, logConfig.segmentBytes(), store, LOADER_MAX_BATCH, metrics).start();
     UserAgentClassifier userAgents = new UserAgentClassifier(USER_AGENT_CACHE);
+    EventLoader loader = new EventLoader(log, logConfig.segmentBytes(), store, LOADER_MAX_BATCH, userAgents, metrics).start();
     EventParser parser = new EventParser(new ObjectMapper(), config.siteIds());
     Importer importer = new Importer(parser, userAgents, store, metrics);
     return new Storage(log, store, reports, new Sites(zones(config)), loader, importer, parser, userAgents, authenticator(config),

@@ -50,7 +50,7 @@ final class Routes {
         .end(metrics.scrape()));
 
     // Collector: GET|HEAD /p.gif, OPTIONS|POST /collect, GET /t.js (see CollectorRoutes)
-    new CollectorRoutes(collectorSettings(), storage.sink(), storage.userAgents(), new CollectorMetrics(metrics), Clock.systemUTC())
+    new CollectorRoutes(collectorSettings(), storage.sink(), new CollectorMetrics(metrics), Clock.systemUTC())
         .mount(router);
 
     // Staff dashboard: static files from the jar (a folder name no working directory has, since

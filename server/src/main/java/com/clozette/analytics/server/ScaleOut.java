@@ -70,11 +70,11 @@ final class ScaleOut implements AutoCloseable {
     try {
       connection.submitMissingSupervisors(SUPERVISOR_RETRY);
       sink = new KafkaEventSink(vertx, kafkaSettings, "clozette-collector", metrics);
+      UserAgentClassifier userAgents = new UserAgentClassifier(USER_AGENT_CACHE);
       if (kafka.streamProcessor()) {
-        processor = StreamProcessor.start(kafkaSettings, metrics);
+        processor = StreamProcessor.start(kafkaSettings, userAgents, metrics);
       }
       ScaleOut scaleOut = new ScaleOut(sink, processor, connection);
-      UserAgentClassifier userAgents = new UserAgentClassifier(USER_AGENT_CACHE);
       EventParser parser = new EventParser(new ObjectMapper(), config.siteIds());
       Importer importer = new Importer(parser, userAgents, new KafkaImportStore(sink, kafka.deliveryTimeout().multipliedBy(2)), metrics);
       return new AnalyticsServer.Storage(null, null, connection.reportStore(), sites, null, importer, parser, userAgents, authenticator, sink, scaleOut);

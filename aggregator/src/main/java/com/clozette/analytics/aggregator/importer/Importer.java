@@ -3,7 +3,6 @@ package com.clozette.analytics.aggregator.importer;
 import com.clozette.analytics.aggregator.store.EventStore;
 import com.clozette.analytics.aggregator.store.IngestResult;
 import com.clozette.analytics.enrich.UserAgentClassifier;
-import com.clozette.analytics.enrich.UserAgentInfo;
 import com.clozette.analytics.event.Event;
 import com.clozette.analytics.event.EventParser;
 import com.clozette.analytics.event.InvalidEventException;
@@ -74,8 +73,11 @@ public final class Importer {
         }
         try {
           Event event = parser.parse(text);
-          UserAgentInfo client = userAgents.classify(event.ua());
-          events.add(event.withClient(client.bot(), client.device(), client.browser(), client.os(), null));
+          Event classified = event.withUserAgent(userAgents.classify(event.ua()));
+          if (classified.bot()) {
+            metrics.counter("analytics.events.bots", "source", "import", "bot_source", classified.botSource()).increment();
+          }
+          events.add(classified);
         } catch (InvalidEventException e) {
           reject(e.getMessage(), e.reason());
         }

@@ -364,6 +364,7 @@ public final class DuckDbStore implements EventStore, ReportStore, AutoCloseable
         appender.append(batch);
         appender.append(fresh.keys.get(i).high());
         appender.append(fresh.keys.get(i).low());
+        appendNullable(appender, e.botSource());
         appender.endRow();
       }
     }

@@ -145,16 +145,16 @@ class DuckDbStoreTest {
       boolean bot = random.nextInt(30) == 0;
       String site = random.nextInt(20) == 0 ? "clozette-sg" : SITE;
       events.add(new Event("e" + i, site, type, ts, vid, url, null, null, Platform.WEB, type == EventType.EVENT ? "add_to_closet" : null,
-          null, bot, null, null, null, null));
+          null, bot, bot ? "list" : null, null, null, null, null));
     }
     return events;
   }
 
   private static Event view(String id, long ts, String path) {
-    return new Event(id, SITE, EventType.PAGEVIEW, ts, "v1", "https://www.clozette.co.id" + path, null, null, Platform.WEB, null, null, false, null, null, null, null);
+    return new Event(id, SITE, EventType.PAGEVIEW, ts, "v1", "https://www.clozette.co.id" + path, null, null, Platform.WEB, null, null, false, null, null, null, null, null);
   }
 
   private static Event ping(String id, long ts) {
-    return new Event(id, SITE, EventType.PING, ts, "v1", null, null, null, Platform.WEB, null, null, false, null, null, null, null);
+    return new Event(id, SITE, EventType.PING, ts, "v1", null, null, null, Platform.WEB, null, null, false, null, null, null, null, null);
   }
 }
