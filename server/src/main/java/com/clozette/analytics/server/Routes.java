@@ -72,6 +72,7 @@ final class Routes {
     router.get("/api/v1/breakdown").handler(staff).handler(reports::breakdown);
     router.get("/api/v1/visitors").handler(staff).handler(reports::visitors);
     router.get("/api/v1/realtime").handler(staff).handler(reports::realtime);
+    router.get("/api/v1/bots").handler(staff).handler(reports::bots);
     router.post("/api/v1/import").handler(staff).handler(new ImportHandler(vertx, storage.importer()));
 
     // Partner (and staff) exports: aggregates only

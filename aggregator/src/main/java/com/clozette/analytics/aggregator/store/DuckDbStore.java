@@ -300,6 +300,11 @@ public final class DuckDbStore implements EventStore, ReportStore, AutoCloseable
   }
 
   @Override
+  public Future<Results.BotTraffic> bots(Queries.Bots query) {
+    return read(connection -> detailQueries.bots(connection, query));
+  }
+
+  @Override
   public Future<Results.Realtime> realtime(String site, Duration window) {
     long now = System.currentTimeMillis();
     return read(connection -> detailQueries.realtime(connection, site, now, window.toMillis()));
