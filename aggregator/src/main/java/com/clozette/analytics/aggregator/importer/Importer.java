@@ -73,11 +73,7 @@ public final class Importer {
         }
         try {
           Event event = parser.parse(text);
-          Event classified = event.withUserAgent(userAgents.classify(event.ua()));
-          if (classified.bot()) {
-            metrics.counter("analytics.events.bots", "source", "import", "bot_source", classified.botSource()).increment();
-          }
-          events.add(classified);
+          events.add(event.withUserAgent(userAgents.classify(event.ua())));
         } catch (InvalidEventException e) {
           reject(e.getMessage(), e.reason());
         }
@@ -88,6 +84,11 @@ public final class Importer {
     /** Stores parsed events in one transaction. Blocking: call it off the event loop. */
     public void store(List<Event> events) {
       stored = stored.plus(store.insert(events, null));
+      for (Event event : events) {
+        if (event.bot()) {
+          metrics.counter("analytics.events.bots", "source", "import", "bot_source", event.botSource()).increment();
+        }
+      }
     }
 
     /** Imports a whole stream (the command line's way in), parsing each chunk while the last one is stored. */
