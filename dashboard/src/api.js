@@ -70,6 +70,7 @@ export function createApi({ fetch, token }) {
     breakdown: ({ site, from, to, by, offset = 0 }) => get('breakdown', { site, from, to, by, limit: TOP_ROWS, offset }),
     visitors: ({ site, from, to }) => get('visitors', { site, from, to }),
     realtime: ({ site }) => get('realtime', { site }),
+    bots: ({ site, from, to }) => get('bots', { site, from, to, limit: TOP_ROWS }),
   };
 }
 

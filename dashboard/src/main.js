@@ -52,6 +52,7 @@ const ui = {
   timeseriesTitle: find('timeseries-title'),
   chart: find('chart'),
   entryPages: find('entry-pages'),
+  bots: find('bots'),
   exitPages: find('exit-pages'),
 };
 const chart = createChart(ui.chart);
@@ -140,6 +141,8 @@ function showRows(panel, columns, rows, footer = null) {
   target.replaceChildren(table, ...(footer ? [footer] : []));
 }
 
+/** What each rule that flags a bot is called on the dashboard. */
+const BOT_SOURCES = { yauaa: 'Yauaa', list: 'crawler list', unknown: '(not recorded)' };
 const keyColumn = (label, by, field) => ({ label, text: (row) => formatKey(by, row[field]), title: (row) => String(row[field] ?? '') });
 const countColumn = (label, field) => ({ label, numeric: true, text: (row) => formatCount(row[field]), raw: (row) => row[field] });
 
@@ -212,6 +215,21 @@ function loadBreakdown(breakdown, query, offset) {
   });
 }
 
+/** Bot pageviews, left out of every other number, by bot and by the rule that flagged it. */
+function loadBots(query) {
+  fill(ui.bots, () => api.bots(query), (b) =>
+    showRows(
+      ui.bots,
+      [
+        { label: 'Bot', text: (row) => row.name, title: (row) => row.name },
+        { label: 'Flagged by', text: (row) => BOT_SOURCES[row.source] ?? row.source, title: (row) => row.source },
+        countColumn('Pageviews', 'pageviews'),
+      ],
+      b.bots ?? [],
+    ),
+  );
+}
+
 function pageButton(label, disabled, onClick) {
   const button = h('button', { type: 'button', class: 'quiet', disabled }, label);
   button.addEventListener('click', onClick);
@@ -257,6 +275,7 @@ function load() {
   loadFrequency(query);
   loadTimeseries(query);
   for (const breakdown of BREAKDOWNS) loadBreakdown(breakdown, query, 0);
+  loadBots(query);
   pollRealtime();
 }
 

@@ -10,7 +10,7 @@ const TEST_TIMEOUT_MS = 30_000;
 const FLOAT_TOLERANCE = 1e-6;
 const GOLDEN_WEEK = { from: '2026-11-02T00:00:00Z', to: '2026-11-09T00:00:00Z' };
 // Every panel of the page; each ends in data-state "ready" or "error".
-const PANELS = ['realtime', 'headline', 'frequency', 'timeseries', 'top-pages', 'entry-pages', 'exit-pages', 'platforms', 'referrers', 'devices'];
+const PANELS = ['realtime', 'headline', 'frequency', 'timeseries', 'top-pages', 'entry-pages', 'exit-pages', 'platforms', 'referrers', 'devices', 'bots'];
 
 let system;
 let browser;
@@ -114,6 +114,13 @@ test('the golden week shows the headline numbers, entry and exit pages of expect
     assert.deepEqual(topEntry, [expected.entryPages[0].path, formatCount(expected.entryPages[0].sessions)]);
     const [topExit] = await tableRows(page, 'exit-pages');
     assert.deepEqual(topExit, [expected.exitPages[0].path, formatCount(expected.exitPages[0].sessions), formatPercent(expected.exitPages[0].exitRate)]);
+
+    // Bots are left out of every number above and shown apart, with the rule that flagged them.
+    assert.deepEqual(await tableRows(page, 'bots'), [
+      ['AhrefsBot', 'Yauaa', formatCount(37)],
+      ['Facebookexternalhit', 'Yauaa', formatCount(26)],
+      ['YandexBot', 'Yauaa', formatCount(9)],
+    ]);
 
     // A week is charted by the day, and the day buckets add up to the week's pageviews.
     const chart = await page.getByTestId('chart').evaluate((element) => ({ ...element.dataset, canvases: element.querySelectorAll('canvas').length }));

@@ -44,6 +44,7 @@ test('each endpoint asks for its contract parameters', async () => {
   await api.breakdown({ ...WEEK, by: 'referrer', offset: 20 });
   await api.visitors(WEEK);
   await api.realtime({ site: 'clozette-id' });
+  await api.bots(WEEK);
   assert.deepEqual(
     calls.map((c) => c.url),
     [
@@ -52,6 +53,7 @@ test('each endpoint asks for its contract parameters', async () => {
       '../api/v1/breakdown?site=clozette-id&from=2026-11-02&to=2026-11-09&by=referrer&limit=10&offset=20',
       '../api/v1/visitors?site=clozette-id&from=2026-11-02&to=2026-11-09',
       '../api/v1/realtime?site=clozette-id',
+      '../api/v1/bots?site=clozette-id&from=2026-11-02&to=2026-11-09&limit=10',
     ],
   );
 });

@@ -138,6 +138,8 @@ export async function startFixtures(system) {
   return { port: server.address().port, stop: () => new Promise((resolve) => server.close(resolve)) };
 }
 
+const VISITOR_USER_AGENT = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
+
 /** Headless Chromium (the Debian package) with the production host names mapped to this machine. */
 export async function launchBrowser(system, fixtures) {
   const closedPort = await freePort();
@@ -150,7 +152,9 @@ export async function launchBrowser(system, fixtures) {
   ];
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    args: ['--no-sandbox', `--host-resolver-rules=${rules.join(', ')}`],
+    // Headless Chromium says "HeadlessChrome" in its user agent, which the crawler list rightly
+    // flags (scrapers run it); these scenarios play visitors, so it says what desktop Chrome says.
+    args: ['--no-sandbox', `--host-resolver-rules=${rules.join(', ')}`, `--user-agent=${VISITOR_USER_AGENT}`],
   });
 }
 

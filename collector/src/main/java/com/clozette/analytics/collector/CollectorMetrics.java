@@ -18,7 +18,6 @@ import java.util.stream.Stream;
  */
 public final class CollectorMetrics {
   private final Counter appended;
-  private final Counter bots;
   private final Counter unacknowledged;
   /** Every reason a request or event is refused for: the collector's own and the event validation's. */
   static final Set<String> REJECTION_REASONS = Set.of(
@@ -39,7 +38,6 @@ public final class CollectorMetrics {
 
   public CollectorMetrics(MeterRegistry registry) {
     this.appended = registry.counter("analytics.events.appended", "source", "collector");
-    this.bots = registry.counter("analytics.events.bots", "source", "collector");
     this.unacknowledged = registry.counter("analytics.events.unacknowledged", "source", "collector");
     this.rejected = counters(registry, "analytics.events.rejected", REJECTION_REASONS);
     this.dropped = counters(registry, "analytics.events.dropped", DROP_REASONS);
@@ -54,11 +52,6 @@ public final class CollectorMetrics {
   /** Events the sink has acknowledged. */
   public void appended(int events) {
     appended.increment(events);
-  }
-
-  /** Acknowledged events whose user agent is a crawler (stored flagged, left out of reports). */
-  public void bots(int events) {
-    bots.increment(events);
   }
 
   /** Events the sink failed to take: the client got a 503 and may retry. */

@@ -4,7 +4,6 @@ import com.clozette.analytics.collector.cors.CorsHandler;
 import com.clozette.analytics.collector.ingest.Ingestion;
 import com.clozette.analytics.collector.sink.EventSink;
 import com.clozette.analytics.collector.tracker.TrackerScriptHandler;
-import com.clozette.analytics.enrich.UserAgentClassifier;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import java.time.Clock;
@@ -25,8 +24,8 @@ public final class CollectorRoutes {
   private final CorsHandler cors;
   private final TrackerScriptHandler trackerScript;
 
-  public CollectorRoutes(CollectorSettings settings, EventSink sink, UserAgentClassifier userAgents, CollectorMetrics metrics, Clock clock) {
-    this.ingestion = new Ingestion(settings, sink, userAgents, metrics, clock);
+  public CollectorRoutes(CollectorSettings settings, EventSink sink, CollectorMetrics metrics, Clock clock) {
+    this.ingestion = new Ingestion(settings, sink, metrics, clock);
     this.cors = new CorsHandler(settings.sites(), metrics);
     this.trackerScript = TrackerScriptHandler.fromClasspath(CollectorRoutes.class.getClassLoader());
   }

@@ -1,7 +1,6 @@
 package com.clozette.analytics.collector;
 
 import com.clozette.analytics.collector.sink.LocalLogSink;
-import com.clozette.analytics.enrich.UserAgentClassifier;
 import com.clozette.analytics.event.Event;
 import com.clozette.analytics.event.EventCodec;
 import com.clozette.analytics.log.EventLog;
@@ -42,7 +41,6 @@ final class CollectorServer implements AutoCloseable {
   static final String PAGE = "https://www.clozette.co.id/looks/1";
   static final String CHROME = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36";
   /** Shared by every test: Yauaa takes seconds to load its rules. */
-  private static UserAgentClassifier userAgents;
 
   /** clozette-id keeps Do-Not-Track events, clozette-sg drops them. */
   static final List<CollectorSettings.Site> SITES = List.of(
@@ -78,7 +76,7 @@ final class CollectorServer implements AutoCloseable {
     }
     SimpleMeterRegistry metrics = new SimpleMeterRegistry();
     CollectorMetrics collectorMetrics = new CollectorMetrics(metrics);
-    Router router = new CollectorRoutes(settings, new LocalLogSink(vertx, log), userAgents(), collectorMetrics,
+    Router router = new CollectorRoutes(settings, new LocalLogSink(vertx, log), collectorMetrics,
         Clock.fixed(NOW, ZoneOffset.UTC)).mount(Router.router(vertx));
     HttpServer http = vertx.createHttpServer(HttpLimits.applyTo(new HttpServerOptions()))
         .invalidRequestHandler(HttpLimits.invalidRequestHandler(collectorMetrics))
@@ -93,12 +91,6 @@ final class CollectorServer implements AutoCloseable {
     return new CollectorServer(log, metrics, http, client);
   }
 
-  static synchronized UserAgentClassifier userAgents() {
-    if (userAgents == null) {
-      userAgents = new UserAgentClassifier(1_000);
-    }
-    return userAgents;
-  }
 
   int port() {
     return http.actualPort();

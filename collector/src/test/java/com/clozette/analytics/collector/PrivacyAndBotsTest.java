@@ -66,28 +66,25 @@ class PrivacyAndBotsTest {
 
   static Stream<Arguments> userAgents() {
     return Stream.of(
-        Arguments.of("Googlebot", "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)", true, null),
-        Arguments.of("bingbot", "Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)", true, null),
-        Arguments.of("AhrefsBot", "Mozilla/5.0 (compatible; AhrefsBot/7.0; +http://ahrefs.com/robot/)", true, null),
-        Arguments.of("Chrome on Windows", CollectorServer.CHROME, false, "Chrome"),
-        Arguments.of("Safari on iPhone", "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
-            + "Version/17.0 Mobile/15E148 Safari/604.1", false, "Safari"),
-        Arguments.of("the Clozette app", "ClozetteApp/3.2.0 (Android 14; Pixel 8)", false, "ClozetteApp"));
+        Arguments.of("Googlebot", "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"),
+        Arguments.of("HeadlessChrome", "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0.0.0 Safari/537.36"),
+        Arguments.of("Chrome on Windows", CollectorServer.CHROME),
+        Arguments.of("the Clozette app", "ClozetteApp/3.2.0 (Android 14; Pixel 8)"));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("userAgents")
-  void crawlersAreStoredFlaggedAndCountedWhileBrowsersAndTheAppAreNot(String what, String userAgent, boolean bot, String browser) {
+  /** Classification costs milliseconds per new user agent: the loader, importer and stream processor do it, once per distinct one. */
+  void theUserAgentIsStoredRawAndLeftUnclassified(String what, String userAgent) {
     server.post("/collect").putHeader("Content-Type", "application/json").putHeader("User-Agent", userAgent)
         .sendBuffer(Buffer.buffer(pageview("e-1").encode())).await();
 
     Event event = server.onlyStored();
-    assertEquals(bot, event.bot());
     assertEquals(userAgent, event.ua());
-    if (browser != null) {
-      assertEquals(browser, event.browser());
-    }
-    assertEquals(bot ? 1 : 0, server.count("analytics.events.bots", "source", "collector"));
+    assertFalse(event.bot());
+    assertNull(event.botSource());
+    assertNull(event.browser());
+    assertNull(event.device());
   }
 
   @Test

@@ -36,6 +36,7 @@ public final class EventCodec {
       if (event.bot()) {
         g.writeBooleanField("bot", true);
       }
+      writeOptional(g, "botSource", event.botSource());
       writeOptional(g, "device", event.device());
       writeOptional(g, "browser", event.browser());
       writeOptional(g, "os", event.os());
@@ -50,7 +51,7 @@ public final class EventCodec {
   /** Decodes what {@link #encode} wrote. Records in the log were validated before they were written. */
   public static Event decode(byte[] bytes) {
     String id = null, site = null, vid = null, url = null, ref = null, ua = null, name = null, props = null;
-    String device = null, browser = null, os = null, ip = null;
+    String botSource = null, device = null, browser = null, os = null, ip = null;
     EventType type = null;
     Platform platform = Platform.WEB;
     long ts = 0;
@@ -75,6 +76,7 @@ public final class EventCodec {
           case "name" -> name = p.getText();
           case "props" -> props = p.getText();
           case "bot" -> bot = p.getBooleanValue();
+          case "botSource" -> botSource = p.getText();
           case "device" -> device = p.getText();
           case "browser" -> browser = p.getText();
           case "os" -> os = p.getText();
@@ -85,7 +87,7 @@ public final class EventCodec {
     } catch (IOException e) {
       throw new IllegalArgumentException("stored event is not valid JSON", e);
     }
-    return new Event(id, site, type, ts, vid, url, ref, ua, platform, name, props, bot, device, browser, os, ip);
+    return new Event(id, site, type, ts, vid, url, ref, ua, platform, name, props, bot, botSource, device, browser, os, ip);
   }
 
   private static void writeOptional(JsonGenerator g, String field, String value) throws IOException {

@@ -75,7 +75,7 @@ public final class EventParser {
         id, site, type, ts, vid, url,
         optionalText(node, "ref", MAX_REF_LENGTH),
         optionalText(node, "ua", MAX_UA_LENGTH),
-        platform, name, props(node), false, null, null, null, null);
+        platform, name, props(node), false, null, null, null, null, null);
   }
 
   /** Jackson's messages may quote the input's location; the line number says enough. */

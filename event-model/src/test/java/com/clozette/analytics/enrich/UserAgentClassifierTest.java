@@ -34,7 +34,6 @@ class UserAgentClassifierTest {
       "Mozilla/5.0 (Linux; Android 14; SM-A546E) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Mobile Safari/537.36",
       "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:132.0) Gecko/20100101 Firefox/132.0",
       "ClozetteApp/5.2.1 (Android 13; Redmi Note 12)",
-      "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0.0.0 Safari/537.36",
   })
   void browsersAndTheAppAreNotBots(String userAgent) {
     UserAgentInfo info = classifier.classify(userAgent);

@@ -2,6 +2,8 @@ package com.clozette.analytics.event;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import com.clozette.analytics.enrich.BotSource;
+import com.clozette.analytics.enrich.UserAgentInfo;
 import com.clozette.analytics.golden.GoldenData;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
@@ -81,7 +83,8 @@ class EventParserTest {
   void storedFormRoundTrips() throws InvalidEventException {
     Event event = parser.parse("{\"site\":\"clozette-id\",\"type\":\"event\",\"ts\":5,\"vid\":\"v\",\"id\":\"a\",\"name\":\"add_to_closet\","
         + "\"url\":\"https://www.clozette.co.id/x?utm_source=ig\",\"ref\":\"https://t.co/\",\"ua\":\"UA \\\"quoted\\\"\",\"props\":{\"look\":3}}")
-        .withClient(true, "Robot", "Googlebot", "Cloud", "10.1.2.0");
+        .withUserAgent(new UserAgentInfo(BotSource.LIST, "Robot", "Googlebot", "Cloud"))
+        .withIp("10.1.2.0");
     assertEquals(event, EventCodec.decode(EventCodec.encode(event)));
   }
 }

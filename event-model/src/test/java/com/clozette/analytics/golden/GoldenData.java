@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.clozette.analytics.enrich.UserAgentClassifier;
-import com.clozette.analytics.enrich.UserAgentInfo;
 import com.clozette.analytics.event.Event;
 import com.clozette.analytics.event.EventParser;
 import com.clozette.analytics.event.InvalidEventException;
@@ -54,8 +53,7 @@ public final class GoldenData {
     for (String line : eventLines()) {
       try {
         Event event = parser.parse(line);
-        UserAgentInfo client = userAgents.classify(event.ua());
-        events.add(event.withClient(client.bot(), client.device(), client.browser(), client.os(), null));
+        events.add(event.withUserAgent(userAgents.classify(event.ua())));
       } catch (InvalidEventException malformed) {
         // rejected at the edge: never stored
       }

@@ -1,5 +1,6 @@
 package com.clozette.analytics.kafka;
 
+import com.clozette.analytics.enrich.UserAgentClassifier;
 import com.clozette.analytics.event.Event;
 import com.clozette.analytics.event.EventCodec;
 import io.micrometer.core.instrument.Counter;
@@ -62,8 +63,12 @@ public final class StreamProcessor implements AutoCloseable {
   }
 
   /** Starts processing; returns at once, the streams threads join the group in the background. */
-  public static StreamProcessor start(KafkaSettings settings, MeterRegistry metrics) {
-    KafkaStreams streams = new KafkaStreams(topology(settings, metrics), properties(settings));
+  /**
+   * @param userAgents classifies each event's raw user agent once it is known not to be a copy (the
+   *     collector stores it unclassified), on the stream threads, never on a request path
+   */
+  public static StreamProcessor start(KafkaSettings settings, UserAgentClassifier userAgents, MeterRegistry metrics) {
+    KafkaStreams streams = new KafkaStreams(topology(settings, userAgents, metrics), properties(settings));
     streams.setUncaughtExceptionHandler(failure -> {
       LOG.error("stream processing failed; replacing the thread (its work restarts from the last commit)", failure);
       return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -98,7 +103,7 @@ public final class StreamProcessor implements AutoCloseable {
     return props;
   }
 
-  static Topology topology(KafkaSettings settings, MeterRegistry metrics) {
+  static Topology topology(KafkaSettings settings, UserAgentClassifier userAgents, MeterRegistry metrics) {
     StreamsBuilder builder = new StreamsBuilder();
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(SEEN_STORE), Serdes.String(), Serdes.Long()));
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(TIMELINE_STORE), Serdes.String(), Serdes.ByteArray()));
@@ -119,7 +124,7 @@ public final class StreamProcessor implements AutoCloseable {
           return EventKeys.event(event.site(), event.id());
         })
         .repartition(Repartitioned.with(Serdes.String(), Serdes.ByteArray()).withName("by-event").withNumberOfPartitions(settings.partitions()))
-        .process(() -> new Dedupe(settings.stateRetention(), sweepEvery, duplicates, unique, forgottenIds), SEEN_STORE)
+        .process(() -> new Dedupe(settings.stateRetention(), sweepEvery, duplicates, unique, forgottenIds, userAgents, metrics), SEEN_STORE)
         .to(settings.cleanTopic(), Produced.with(Serdes.String(), Serdes.ByteArray()));
 
     builder.stream(settings.cleanTopic(), Consumed.with(Serdes.String(), Serdes.ByteArray()))
@@ -147,15 +152,20 @@ public final class StreamProcessor implements AutoCloseable {
     private final Counter duplicates;
     private final Counter unique;
     private final Counter forgotten;
+    private final UserAgentClassifier userAgents;
+    private final MeterRegistry metrics;
     private ProcessorContext<String, byte[]> context;
     private KeyValueStore<String, Long> seen;
 
-    Dedupe(Duration retention, Duration sweepEvery, Counter duplicates, Counter unique, Counter forgotten) {
+    Dedupe(Duration retention, Duration sweepEvery, Counter duplicates, Counter unique, Counter forgotten,
+        UserAgentClassifier userAgents, MeterRegistry metrics) {
       this.retention = retention;
       this.sweepEvery = sweepEvery;
       this.duplicates = duplicates;
       this.unique = unique;
       this.forgotten = forgotten;
+      this.userAgents = userAgents;
+      this.metrics = metrics;
     }
 
     @Override
@@ -171,7 +181,12 @@ public final class StreamProcessor implements AutoCloseable {
         duplicates.increment();
         return;
       }
-      Event event = EventCodec.decode(record.value());
+      Event stored = EventCodec.decode(record.value());
+      // Reclassified even when an older collector classified it: the rule is the processor's now.
+      Event event = stored.withUserAgent(userAgents.classify(stored.ua()));
+      if (event.bot()) {
+        metrics.counter("analytics.events.bots", "source", "stream", "bot_source", event.botSource()).increment();
+      }
       seen.put(record.key(), context.currentSystemTimeMs());
       unique.increment();
       context.forward(record.withKey(EventKeys.visitor(event)).withValue(CleanEvent.of(event).toJson()));

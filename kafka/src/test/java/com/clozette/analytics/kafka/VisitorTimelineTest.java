@@ -252,7 +252,7 @@ class VisitorTimelineTest {
   /** An app event as the clean topic carries it; the OS is known exactly when the device is. */
   private static CleanEvent clean(String id, long ts, String type, String url, String ref, String device, String browser) {
     Event event = new Event(id, "s", EventType.fromWireName(type), ts, "v", url, ref, null, Platform.APP, type.equals("pageview") ? null : "tap",
-        null, false, device, browser, device == null ? null : "iOS", null);
+        null, false, null, device, browser, device == null ? null : "iOS", null);
     return CleanEvent.of(event);
   }
 

@@ -304,6 +304,15 @@ class DruidParityTest {
     }
   }
 
+  /** The bot traffic of the golden week, by name and rule, exactly the embedded store's (Druid's events rows keep botSource). */
+  @Test
+  void botTrafficMatchesTheEmbeddedStore() throws IOException {
+    String path = "/api/v1/bots?" + GoldenData.queries().get(0).queryString();
+    JsonNode expected = JSON.readTree(body(embedded, path, STAFF_TOKEN));
+    assertTrue(expected.get("bots").size() > 0, "a week with bots: " + expected);
+    assertEquals(expected, JSON.readTree(body(server, path, STAFF_TOKEN)));
+  }
+
   /** Events of a minute ago, imported now, show in realtime once Druid ingested them. Bounded. */
   @Test
   void realtimeCountsTheLastMinutesEvents() throws Exception {

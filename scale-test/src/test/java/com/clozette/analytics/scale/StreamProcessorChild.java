@@ -1,5 +1,6 @@
 package com.clozette.analytics.scale;
 
+import com.clozette.analytics.enrich.UserAgentClassifier;
 import com.clozette.analytics.kafka.KafkaSettings;
 import com.clozette.analytics.kafka.StreamProcessor;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -26,7 +27,7 @@ public final class StreamProcessorChild {
   }
 
   public static void main(String[] args) throws InterruptedException {
-    StreamProcessor.start(settings(args[0], args[1], Path.of(args[2]), "", Duration.ofDays(8)), new SimpleMeterRegistry());
+    StreamProcessor.start(settings(args[0], args[1], Path.of(args[2]), "", Duration.ofDays(8)), new UserAgentClassifier(1_000), new SimpleMeterRegistry());
     System.out.println("stream processor started");
     Thread.currentThread().join();
   }

@@ -2,6 +2,7 @@ package com.clozette.analytics.scale;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.clozette.analytics.enrich.UserAgentClassifier;
 import com.clozette.analytics.event.Event;
 import com.clozette.analytics.golden.GoldenData;
 import com.clozette.analytics.kafka.GoldenSessions;
@@ -124,7 +125,7 @@ class StreamProcessorRestartTest {
     SimpleMeterRegistry metrics = new SimpleMeterRegistry();
     try (KafkaEventSink sink = new KafkaEventSink(vertx, settings, "retention-test-sink", new SimpleMeterRegistry());
         TopicReader<JsonNode> clean = new TopicReader<>(broker.bootstrap(), settings.cleanTopic(), StreamProcessorRestartTest::json);
-        StreamProcessor processor = StreamProcessor.start(settings, metrics)) {
+        StreamProcessor processor = StreamProcessor.start(settings, new UserAgentClassifier(1_000), metrics)) {
       sink.send(List.of(event)).get(30, TimeUnit.SECONDS);
       awaitCount(metrics, "analytics.stream.events", "outcome", "unique", 1);
       sink.send(List.of(event)).get(30, TimeUnit.SECONDS);

@@ -19,6 +19,8 @@ import com.clozette.analytics.log.EventLog;
 import com.clozette.analytics.log.LogSettings;
 import com.clozette.analytics.server.config.AnalyticsConfig;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -147,12 +149,25 @@ public final class AnalyticsServer implements AutoCloseable {
     DuckDbStore store = DuckDbStore.open(vertx, config.dataDir().resolve("analytics.duckdb"), config.duckdb().storeSettings(2, config.sessionGap()));
     CachingReportStore reports = new CachingReportStore(store, REPORT_CACHE_ENTRIES, metrics);
     store.addChangeListener(reports::onChange);
-    EventLoader loader = new EventLoader(log, logConfig.segmentBytes(), store, LOADER_MAX_BATCH, metrics).start();
-    UserAgentClassifier userAgents = new UserAgentClassifier(USER_AGENT_CACHE);
+    UserAgentClassifier userAgents = classifier(metrics);
+    EventLoader loader = new EventLoader(log, logConfig.segmentBytes(), store, LOADER_MAX_BATCH, userAgents, metrics).start();
     EventParser parser = new EventParser(new ObjectMapper(), config.siteIds());
     Importer importer = new Importer(parser, userAgents, store, metrics);
     return new Storage(log, store, reports, new Sites(zones(config)), loader, importer, parser, userAgents, authenticator(config),
         new LocalLogSink(vertx, log), null);
+  }
+
+  /**
+   * The one classifier of this process, shared by the loader or stream processor and the importer;
+   * {@code analytics_useragents_parsed_total} counts the user agents it had to parse (its cache
+   * misses): once per distinct user agent, never on a request path.
+   */
+  static UserAgentClassifier classifier(MeterRegistry metrics) {
+    UserAgentClassifier userAgents = new UserAgentClassifier(USER_AGENT_CACHE);
+    FunctionCounter.builder("analytics.useragents.parsed", userAgents, UserAgentClassifier::parsed)
+        .description("user agents parsed (not found in the classifier's cache)")
+        .register(metrics);
+    return userAgents;
   }
 
   private static Map<String, ZoneId> zones(AnalyticsConfig config) {

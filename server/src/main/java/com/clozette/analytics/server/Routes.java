@@ -48,7 +48,7 @@ final class Routes {
     router.get("/metrics").handler(new MetricsHandler(metrics, config.metrics().tokenSha256()));
 
     // Collector: GET|HEAD /p.gif, OPTIONS|POST /collect, GET /t.js (see CollectorRoutes)
-    new CollectorRoutes(collectorSettings(), storage.sink(), storage.userAgents(), new CollectorMetrics(metrics), Clock.systemUTC())
+    new CollectorRoutes(collectorSettings(), storage.sink(), new CollectorMetrics(metrics), Clock.systemUTC())
         .mount(router);
 
     // Staff dashboard: static files from the jar (a folder name no working directory has, since
@@ -70,6 +70,7 @@ final class Routes {
     router.get("/api/v1/breakdown").handler(staff).handler(reports::breakdown);
     router.get("/api/v1/visitors").handler(staff).handler(reports::visitors);
     router.get("/api/v1/realtime").handler(staff).handler(reports::realtime);
+    router.get("/api/v1/bots").handler(staff).handler(reports::bots);
     router.post("/api/v1/import").handler(staff).handler(new ImportHandler(vertx, storage.importer()));
 
     // Partner (and staff) exports: aggregates only

@@ -29,7 +29,6 @@ import java.util.Map;
  * own schedule, seconds after the stream processor, so a cached answer could outlive its data.
  */
 final class ScaleOut implements AutoCloseable {
-  private static final int USER_AGENT_CACHE = 20_000;
   private static final long KAFKA_SETUP_TIMEOUT_MS = 30_000;
   private static final Duration SUPERVISOR_RETRY = Duration.ofSeconds(10);
 
@@ -70,11 +69,11 @@ final class ScaleOut implements AutoCloseable {
     try {
       connection.submitMissingSupervisors(SUPERVISOR_RETRY);
       sink = new KafkaEventSink(vertx, kafkaSettings, "clozette-collector", metrics);
+      UserAgentClassifier userAgents = AnalyticsServer.classifier(metrics);
       if (kafka.streamProcessor()) {
-        processor = StreamProcessor.start(kafkaSettings, metrics);
+        processor = StreamProcessor.start(kafkaSettings, userAgents, metrics);
       }
       ScaleOut scaleOut = new ScaleOut(sink, processor, connection);
-      UserAgentClassifier userAgents = new UserAgentClassifier(USER_AGENT_CACHE);
       EventParser parser = new EventParser(new ObjectMapper(), config.siteIds());
       Importer importer = new Importer(parser, userAgents, new KafkaImportStore(sink, kafka.deliveryTimeout().multipliedBy(2)), metrics);
       return new AnalyticsServer.Storage(null, null, connection.reportStore(), sites, null, importer, parser, userAgents, authenticator, sink, scaleOut);

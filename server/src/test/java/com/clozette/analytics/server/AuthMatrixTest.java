@@ -46,6 +46,7 @@ class AuthMatrixTest {
       new Endpoint("GET", "/api/v1/breakdown?" + ID_WEEK + "&by=page", false),
       new Endpoint("GET", "/api/v1/visitors?" + ID_WEEK, false),
       new Endpoint("GET", "/api/v1/realtime?site=clozette-id", false),
+      new Endpoint("GET", "/api/v1/bots?" + ID_WEEK, false),
       new Endpoint("POST", "/api/v1/import", false),
       new Endpoint("GET", "/api/v1/export?" + ID_WEEK, false),
       new Endpoint("GET", "/api/v1/export/pages?" + ID_WEEK, false),

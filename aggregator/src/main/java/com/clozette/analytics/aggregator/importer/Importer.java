@@ -3,7 +3,6 @@ package com.clozette.analytics.aggregator.importer;
 import com.clozette.analytics.aggregator.store.EventStore;
 import com.clozette.analytics.aggregator.store.IngestResult;
 import com.clozette.analytics.enrich.UserAgentClassifier;
-import com.clozette.analytics.enrich.UserAgentInfo;
 import com.clozette.analytics.event.Event;
 import com.clozette.analytics.event.EventParser;
 import com.clozette.analytics.event.InvalidEventException;
@@ -80,8 +79,7 @@ public final class Importer {
         }
         try {
           Event event = parser.parse(text);
-          UserAgentInfo client = userAgents.classify(event.ua());
-          events.add(event.withClient(client.bot(), client.device(), client.browser(), client.os(), null));
+          events.add(event.withUserAgent(userAgents.classify(event.ua())));
         } catch (InvalidEventException e) {
           reject(e.getMessage(), e.reason());
         }
@@ -92,6 +90,11 @@ public final class Importer {
     /** Stores parsed events in one transaction. Blocking: call it off the event loop. */
     public void store(List<Event> events) {
       stored = stored.plus(store.insert(events, null));
+      for (Event event : events) {
+        if (event.bot()) {
+          metrics.counter("analytics.events.bots", "source", "import", "bot_source", event.botSource()).increment();
+        }
+      }
     }
 
     /** Imports a whole stream (the command line's way in), parsing each chunk while the last one is stored. */

@@ -2,6 +2,8 @@ package com.clozette.analytics.aggregator.load;
 
 import com.clozette.analytics.aggregator.store.EventStore;
 import com.clozette.analytics.event.Event;
+import com.clozette.analytics.enrich.UserAgentClassifier;
+import com.clozette.analytics.event.Event;
 import com.clozette.analytics.event.EventCodec;
 import com.clozette.analytics.log.EventLog;
 import com.clozette.analytics.log.LogPosition;
@@ -32,16 +34,25 @@ public final class EventLoader implements AutoCloseable {
   private final int maxBatch;
   private final long segmentBytes;
   private final Counter loaded;
+  private final UserAgentClassifier userAgents;
+  private final MeterRegistry metrics;
   private final AtomicReference<LogPosition> position = new AtomicReference<>();
   private final Thread thread;
   private volatile boolean running = true;
 
-  public EventLoader(EventLog log, long segmentBytes, EventStore store, int maxBatch, MeterRegistry metrics) {
+  /**
+   * @param userAgents classifies each event's raw user agent as it is loaded (the collector stores
+   *     it unclassified), on this loader's thread: a parse of a new user agent costs milliseconds,
+   *     so a flood of them delays loading, not the collector's answers
+   */
+  public EventLoader(EventLog log, long segmentBytes, EventStore store, int maxBatch, UserAgentClassifier userAgents, MeterRegistry metrics) {
     this.log = log;
     this.segmentBytes = segmentBytes;
     this.store = store;
     this.maxBatch = maxBatch;
     this.loaded = metrics.counter("analytics.events.loaded");
+    this.userAgents = userAgents;
+    this.metrics = metrics;
     this.position.set(store.loadedPosition().orElse(LogPosition.START));
     metrics.gauge("analytics.log.lag.bytes", this, EventLoader::lagBytes);
     this.thread = new Thread(this::run, "event-loader");
@@ -82,13 +93,20 @@ public final class EventLoader implements AutoCloseable {
   private void load(List<LogRecord> records) {
     List<Event> events = new ArrayList<>(records.size());
     for (LogRecord record : records) {
-      events.add(EventCodec.decode(record.payload()));
+      // Reclassified even when an older collector classified it: the rule is the loader's now.
+      Event stored = EventCodec.decode(record.payload());
+      events.add(stored.withUserAgent(userAgents.classify(stored.ua())));
     }
     LogPosition next = records.get(records.size() - 1).next();
     store.insert(events, next);
     position.set(next);
     log.release(next);
     loaded.increment(events.size());
+    for (Event event : events) {
+      if (event.bot()) {
+        metrics.counter("analytics.events.bots", "source", "loader", "bot_source", event.botSource()).increment();
+      }
+    }
   }
 
   private double lagBytes() {

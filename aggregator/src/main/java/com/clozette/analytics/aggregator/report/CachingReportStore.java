@@ -71,6 +71,11 @@ public final class CachingReportStore implements ReportStore {
   }
 
   @Override
+  public Future<Results.BotTraffic> bots(Queries.Bots query) {
+    return store.bots(query);
+  }
+
+  @Override
   public Future<Results.Realtime> realtime(String site, Duration window) {
     return store.realtime(site, window);
   }

@@ -16,6 +16,9 @@ public final class Queries {
   /** New and returning visitors, and sessions per visitor. */
   public record Visitors(String site, Instant from, Instant to) {}
 
+  /** The bots' pageviews in [from, to), by bot name and the rule that flagged it, the first {@code limit} rows. */
+  public record Bots(String site, Instant from, Instant to, int limit) {}
+
   /** Per-bucket entry and exit pages for the partner export. */
   public record PageExport(String site, Instant from, Instant to, ZoneId zone, int top, int smallCellK) {}
 }

@@ -68,6 +68,13 @@ public final class ReportHandlers {
     answer(ctx, store.visitors(new Queries.Visitors(range.site(), range.from(), range.to())));
   }
 
+  /** {@code GET /api/v1/bots}: the bot traffic the reports leave out, by name and rule. */
+  public void bots(RoutingContext ctx) {
+    Params.Range range = Params.grantedRange(ctx, sites, metrics);
+    int limit = Params.integer(ctx, "limit", 20, 1, 200);
+    answer(ctx, store.bots(new Queries.Bots(range.site(), range.from(), range.to(), limit)));
+  }
+
   /** {@code GET /api/v1/realtime}: the last five minutes, never cached. */
   public void realtime(RoutingContext ctx) {
     String site = Params.required(ctx, "site");

@@ -17,6 +17,9 @@ public interface ReportStore {
 
   Future<Results.VisitorSummary> visitors(Queries.Visitors query);
 
+  /** Pageviews of bots (never counted anywhere else) by name and flagging rule. Never cached. */
+  Future<Results.BotTraffic> bots(Queries.Bots query);
+
   /** Visitors with any counted event, and pageviews, in the window up to now. Never cached. */
   Future<Results.Realtime> realtime(String site, java.time.Duration window);
 

@@ -41,6 +41,18 @@ public final class Results {
   public record Realtime(String site, int windowSeconds, long visitors, long pageviews, String asOf) {}
 
   /**
+   * Bot traffic left out of every report, for staff to see what was filtered and why.
+   *
+   * @param name the bot's name as Yauaa gives it (the stored {@code browser}), {@code Unknown} if none
+   * @param source the rule that flagged it: {@code yauaa}, {@code list}, or {@code unknown} for bots
+   *     stored before the rule was recorded
+   */
+  public record BotRow(String name, String source, long pageviews) {}
+
+  /** The bot rows of a range, most pageviews first, at most the query's limit. */
+  public record BotTraffic(String site, String from, String to, List<BotRow> bots) {}
+
+  /**
    * One row of the partner's page export: a page of the day by {@code kind} (entry or exit of the
    * sessions starting that day, with their count; or a viewed page, with its pageviews), or
    * {@code (other)} for every page under the small-cell threshold or beyond the top rows, so a day's

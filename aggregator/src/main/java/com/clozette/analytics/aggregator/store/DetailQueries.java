@@ -123,6 +123,25 @@ final class DetailQueries {
     }
   }
 
+  Results.BotTraffic bots(Connection connection, Queries.Bots query) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement("""
+        SELECT coalesce(browser, 'Unknown') AS name, coalesce(bot_source, 'unknown') AS source, count(*) AS pageviews FROM events
+        WHERE site = ? AND bot AND type = 'pageview' AND ts >= ? AND ts < ?
+        GROUP BY ALL ORDER BY pageviews DESC, name, source LIMIT ?""")) {
+      statement.setString(1, query.site());
+      statement.setLong(2, query.from().toEpochMilli());
+      statement.setLong(3, query.to().toEpochMilli());
+      statement.setInt(4, query.limit());
+      List<Results.BotRow> rows = new ArrayList<>();
+      try (ResultSet result = statement.executeQuery()) {
+        while (result.next()) {
+          rows.add(new Results.BotRow(result.getString(1), result.getString(2), result.getLong(3)));
+        }
+      }
+      return new Results.BotTraffic(query.site(), query.from().toString(), query.to().toString(), rows);
+    }
+  }
+
   private static final String PAGE_EXPORT = """
       WITH days AS (SELECT unnest(?) AS day_start, unnest(?) AS day_end, unnest(?) AS day),
       s AS (

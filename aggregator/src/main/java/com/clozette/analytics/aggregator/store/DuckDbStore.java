@@ -338,6 +338,11 @@ public final class DuckDbStore implements EventStore, ReportStore, AutoCloseable
   }
 
   @Override
+  public Future<Results.BotTraffic> bots(Queries.Bots query) {
+    return read(connection -> detailQueries.bots(connection, query));
+  }
+
+  @Override
   public Future<Results.Realtime> realtime(String site, Duration window) {
     long now = clock.millis();
     return read(connection -> detailQueries.realtime(connection, site, now, window.toMillis()));
@@ -402,6 +407,7 @@ public final class DuckDbStore implements EventStore, ReportStore, AutoCloseable
         appender.append(batch);
         appender.append(fresh.keys.get(i).high());
         appender.append(fresh.keys.get(i).low());
+        appendNullable(appender, e.botSource());
         appender.endRow();
       }
     }

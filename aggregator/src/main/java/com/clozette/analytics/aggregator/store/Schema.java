@@ -18,12 +18,14 @@ final class Schema {
    * The columns of a stored event: what it says, its visitor's number, the batch that stored it, and
    * the 128-bit key of (site, id) that de-duplication is done with (in memory, see {@link KeyTable}:
    * an index over random ids costs DuckDB ten microseconds an insert and ever slower checkpoints).
+   * {@code bot_source} (the rule that flagged a bot, null for a person) is last: stores made before
+   * it get it by {@link #ADD_BOT_SOURCE}, which appends it, and batches are copied by position.
    */
   static final String EVENT_COLUMNS = """
       site VARCHAR NOT NULL, id VARCHAR NOT NULL, type VARCHAR NOT NULL, ts BIGINT NOT NULL, vid VARCHAR NOT NULL,
       path VARCHAR, ref_host VARCHAR, utm_source VARCHAR, utm_medium VARCHAR, utm_campaign VARCHAR,
       platform VARCHAR NOT NULL, name VARCHAR, props VARCHAR, bot BOOLEAN NOT NULL, device VARCHAR, browser VARCHAR, os VARCHAR,
-      vnum INTEGER NOT NULL, batch BIGINT NOT NULL, key_high BIGINT NOT NULL, key_low BIGINT NOT NULL""";
+      vnum INTEGER NOT NULL, batch BIGINT NOT NULL, key_high BIGINT NOT NULL, key_low BIGINT NOT NULL, bot_source VARCHAR""";
 
   static final String VISITOR_COLUMNS = """
       site VARCHAR NOT NULL, vid VARCHAR NOT NULL, num INTEGER NOT NULL, key_high BIGINT NOT NULL, key_low BIGINT NOT NULL,
@@ -46,11 +48,15 @@ final class Schema {
   static final String WRITE_VERSION = "INSERT INTO store_meta VALUES ('schema_version', '" + VERSION + "')";
   static final String COUNT_TABLES = "SELECT count(*) FROM information_schema.tables WHERE table_name = 'events'";
 
+  /** Version 3 stores made before bots were traced to a rule: their events keep a null source. */
+  static final String ADD_BOT_SOURCE = "ALTER TABLE events ADD COLUMN IF NOT EXISTS bot_source VARCHAR";
+
   static final List<String> DDL = ddl();
 
   private static List<String> ddl() {
     List<String> ddl = new java.util.ArrayList<>(List.of(
       "CREATE TABLE IF NOT EXISTS events (" + EVENT_COLUMNS + ")",
+      ADD_BOT_SOURCE,
       // first_seen: the visitor's first counted pageview ever, for new vs returning visitors.
       "CREATE TABLE IF NOT EXISTS visitor_numbers (" + VISITOR_COLUMNS + ", first_seen BIGINT)",
       // Scratch tables of versions before the batch went to temp tables (see BATCH_TABLES).

@@ -2,14 +2,21 @@ package com.clozette.analytics.aggregator.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.clozette.analytics.aggregator.report.Queries;
 import com.clozette.analytics.aggregator.report.Report;
 import com.clozette.analytics.aggregator.report.ReportQuery;
+import com.clozette.analytics.aggregator.report.Results;
+import com.clozette.analytics.enrich.BotSource;
+import com.clozette.analytics.enrich.UserAgentInfo;
 import com.clozette.analytics.event.Event;
 import com.clozette.analytics.event.EventType;
 import com.clozette.analytics.event.Platform;
 import com.clozette.analytics.log.LogPosition;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -71,6 +78,27 @@ class DuckDbStoreTest {
       assertSameReport(events, new ReportQuery(SITE, Instant.ofEpochMilli(from), Instant.ofEpochMilli(from + length), 1 + random.nextInt(8)));
     }
     assertSameReport(events, new ReportQuery(SITE, Instant.ofEpochMilli(T0), Instant.ofEpochMilli(T0 + 4 * 86_400_000L), 10));
+  }
+
+  /** Stores of version 3 made before bot_source get the column at open; their bots keep a null rule, shown as unknown. */
+  @Test
+  void aStoreMadeBeforeBotSourceGetsTheColumnAndShowsItsBotsApart() throws Exception {
+    Event crawler = view("old", T0, "/a").withUserAgent(new UserAgentInfo(BotSource.YAUAA, "Robot", "Googlebot", "Google"));
+    store.insert(List.of(crawler), null);
+    store.close();
+    try (Connection connection = DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("store.duckdb").toAbsolutePath());
+        Statement statement = connection.createStatement()) {
+      statement.execute("ALTER TABLE events DROP COLUMN bot_source");
+    }
+    store = DuckDbStore.open(vertx, dir.resolve("store.duckdb"), StoreSettings.defaults(2, GAP));
+
+    store.insert(List.of(view("new", T0 + 1, "/a").withUserAgent(new UserAgentInfo(BotSource.LIST, "Desktop", "Chrome", "Linux")),
+        view("person", T0 + 2, "/a").withUserAgent(new UserAgentInfo(null, "Desktop", "Chrome", "Linux"))), null);
+    Results.BotTraffic bots = store.bots(new Queries.Bots(SITE, Instant.ofEpochMilli(T0), Instant.ofEpochMilli(T0 + 60_000), 10)).await();
+
+    assertEquals(List.of(new Results.BotRow("Chrome", "list", 1), new Results.BotRow("Googlebot", "unknown", 1)), bots.bots());
+    ReportQuery minute = new ReportQuery(SITE, Instant.ofEpochMilli(T0), Instant.ofEpochMilli(T0 + 60_000), 10);
+    assertEquals(1, store.report(minute).await().pageviews());
   }
 
   @Test
@@ -177,16 +205,16 @@ class DuckDbStoreTest {
       boolean bot = random.nextInt(30) == 0;
       String site = random.nextInt(20) == 0 ? "clozette-sg" : SITE;
       events.add(new Event("e" + i, site, type, ts, vid, url, null, null, Platform.WEB, type == EventType.EVENT ? "add_to_closet" : null,
-          null, bot, null, null, null, null));
+          null, bot, bot ? "list" : null, null, null, null, null));
     }
     return events;
   }
 
   private static Event view(String id, long ts, String path) {
-    return new Event(id, SITE, EventType.PAGEVIEW, ts, "v1", "https://www.clozette.co.id" + path, null, null, Platform.WEB, null, null, false, null, null, null, null);
+    return new Event(id, SITE, EventType.PAGEVIEW, ts, "v1", "https://www.clozette.co.id" + path, null, null, Platform.WEB, null, null, false, null, null, null, null, null);
   }
 
   private static Event ping(String id, long ts) {
-    return new Event(id, SITE, EventType.PING, ts, "v1", null, null, null, Platform.WEB, null, null, false, null, null, null, null);
+    return new Event(id, SITE, EventType.PING, ts, "v1", null, null, null, Platform.WEB, null, null, false, null, null, null, null, null);
   }
 }

@@ -86,11 +86,11 @@ final class TrafficGenerator implements Iterator<Event> {
       String path = page();
       String url = app ? "app://clozette" + path : "https://www.clozette.co.id" + path;
       open.add(new Event("e" + (nextId++), site, EventType.PAGEVIEW, t, vid, url, i == 0 && random.nextDouble() < 0.3 ? "https://www.google.com/" : null,
-          ua, app ? Platform.APP : Platform.WEB, null, null, false, app ? "Phone" : "Desktop", app ? "ClozetteApp" : "Chrome", "Android", null));
+          ua, app ? Platform.APP : Platform.WEB, null, null, false, null, app ? "Phone" : "Desktop", app ? "ClozetteApp" : "Chrome", "Android", null));
       t += 5_000 + random.nextLong(240_000);
     }
     open.add(new Event("e" + (nextId++), site, EventType.PING, t - 5_000 + random.nextLong(60_000), vid, null, null,
-        ua, app ? Platform.APP : Platform.WEB, null, null, false, app ? "Phone" : "Desktop", app ? "ClozetteApp" : "Chrome", "Android", null));
+        ua, app ? Platform.APP : Platform.WEB, null, null, false, null, app ? "Phone" : "Desktop", app ? "ClozetteApp" : "Chrome", "Android", null));
   }
 
   private String page() {

@@ -1,6 +1,5 @@
 package com.clozette.analytics.collector.ingest;
 
-import com.clozette.analytics.enrich.UserAgentInfo;
 import com.clozette.analytics.event.Event;
 import com.clozette.analytics.event.EventParser;
 import com.clozette.analytics.event.InvalidEventException;
@@ -49,8 +48,7 @@ final class BeaconReader {
     } else {
       event.put("ua", facts.userAgent());
     }
-    UserAgentInfo client = facts.client();
-    return parser.parse(event).withClient(client.bot(), client.device(), client.browser(), client.os(), facts.ip());
+    return parser.parse(event).withIp(facts.ip());
   }
 
   /** Absent as EventParser sees it: missing, null or empty. A value of the wrong type is the parser's to refuse. */

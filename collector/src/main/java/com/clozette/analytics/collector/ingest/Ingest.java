@@ -73,9 +73,6 @@ final class Ingest {
     return sink.store(events)
         .map(stored -> {
           metrics.appended(events.size());
-          if (facts.client().bot()) {
-            metrics.bots(events.size());
-          }
           if (sinkFailing.compareAndSet(true, false)) {
             LOG.info("the event sink accepts events again");
           }

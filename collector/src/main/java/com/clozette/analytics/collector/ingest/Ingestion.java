@@ -3,7 +3,6 @@ package com.clozette.analytics.collector.ingest;
 import com.clozette.analytics.collector.CollectorMetrics;
 import com.clozette.analytics.collector.CollectorSettings;
 import com.clozette.analytics.collector.sink.EventSink;
-import com.clozette.analytics.enrich.UserAgentClassifier;
 import com.clozette.analytics.event.EventParser;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.Handler;
@@ -19,7 +18,7 @@ public final class Ingestion {
   private final CollectHandler collect;
   private final CollectFailureHandler collectFailures;
 
-  public Ingestion(CollectorSettings settings, EventSink sink, UserAgentClassifier userAgents, CollectorMetrics metrics, Clock clock) {
+  public Ingestion(CollectorSettings settings, EventSink sink, CollectorMetrics metrics, Clock clock) {
     Set<String> sites = settings.sites().stream().map(CollectorSettings.Site::id).collect(Collectors.toSet());
     Set<String> dropDoNotTrack = settings.sites().stream()
         .filter(CollectorSettings.Site::dropDoNotTrack)
@@ -27,7 +26,7 @@ public final class Ingestion {
         .collect(Collectors.toSet());
     BeaconReader reader = new BeaconReader(new EventParser(new ObjectMapper(), sites));
     Ingest ingest = new Ingest(reader, sink, dropDoNotTrack, metrics);
-    RequestReader requests = new RequestReader(clock, userAgents, new ClientAddress(settings.trustedProxies()), settings.cookieName());
+    RequestReader requests = new RequestReader(clock, new ClientAddress(settings.trustedProxies()), settings.cookieName());
     VisitorCookie cookie = new VisitorCookie(settings.cookieName(), settings.cookieDomain());
     this.pixel = new PixelHandler(requests, ingest, cookie, metrics);
     this.contentType = new ContentTypeCheck(metrics);

@@ -1,6 +1,5 @@
 package com.clozette.analytics.collector.ingest;
 
-import com.clozette.analytics.enrich.UserAgentClassifier;
 import com.clozette.analytics.event.EventLimits;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.HttpHeaders;
@@ -14,13 +13,11 @@ final class RequestReader {
   private static final Pattern VISITOR_COOKIE = Pattern.compile("[A-Za-z0-9_-]{16," + EventLimits.MAX_VID_LENGTH + "}");
 
   private final Clock clock;
-  private final UserAgentClassifier userAgents;
   private final ClientAddress addresses;
   private final String cookieName;
 
-  RequestReader(Clock clock, UserAgentClassifier userAgents, ClientAddress addresses, String cookieName) {
+  RequestReader(Clock clock, ClientAddress addresses, String cookieName) {
     this.clock = clock;
-    this.userAgents = userAgents;
     this.addresses = addresses;
     this.cookieName = cookieName;
   }
@@ -35,7 +32,7 @@ final class RequestReader {
       userAgent = userAgent.substring(0, EventLimits.MAX_UA_LENGTH);
     }
     boolean doNotTrack = "1".equals(request.getHeader("DNT")) || "1".equals(request.getHeader("Sec-GPC"));
-    return new RequestFacts(clock.millis(), userAgent, userAgents.classify(userAgent), addresses.anonymized(request), doNotTrack);
+    return new RequestFacts(clock.millis(), userAgent, addresses.anonymized(request), doNotTrack);
   }
 
   /** The visitor ids for events without their own; the cookie is parsed only if one is needed. */

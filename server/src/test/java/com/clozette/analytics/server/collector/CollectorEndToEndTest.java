@@ -115,9 +115,19 @@ class CollectorEndToEndTest {
   }
 
   @Test
+  void botTrafficIsShownApartByNameAndTheRuleThatFlaggedIt() {
+    HttpResponse<String> bots = system.get("/api/v1/bots?site=clozette-id&from=" + from + "&to=" + to, TestSystem.STAFF_TOKEN);
+
+    assertEquals(200, bots.statusCode(), bots.body());
+    assertEquals(TestSystem.json("""
+        [{"name": "Googlebot", "source": "yauaa", "pageviews": 1}]"""), TestSystem.json(bots.body()).get("bots"));
+  }
+
+  @Test
   void metricsCountWhatTheCollectorAppended() {
     assertTrue(metricsAfterLoading.contains("analytics_events_appended_total{source=\"collector\"} 8.0"), metricsAfterLoading);
-    assertTrue(metricsAfterLoading.contains("analytics_events_bots_total{source=\"collector\"} 1.0"), metricsAfterLoading);
+    // Bots are classified and counted by the loader, by the rule that flagged them.
+    assertTrue(metricsAfterLoading.contains("analytics_events_bots_total{bot_source=\"yauaa\",source=\"loader\"} 1.0"), metricsAfterLoading);
   }
 
   @Test

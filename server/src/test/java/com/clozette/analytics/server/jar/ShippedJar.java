@@ -24,6 +24,8 @@ final class ShippedJar implements AutoCloseable {
   private static final Path MODULE = Path.of("").toAbsolutePath();
   private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
   static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  /** The JVM options of README's start command (its MALLOC_ARENA_MAX=2 is set by {@link #start}). */
+  static final List<String> README_JVM_OPTIONS = List.of("-Xmx384m");
 
   private final Process process;
   private final Path log;
@@ -58,6 +60,7 @@ final class ShippedJar implements AutoCloseable {
     env.put("ANALYTICS_PORT", Integer.toString(port));
     env.put("ANALYTICS_HOST", "127.0.0.1");
     env.put("ANALYTICS_DATA_DIR", dataDir.toString());
+    env.put("MALLOC_ARENA_MAX", "2");
     env.putAll(environment);
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());

@@ -58,7 +58,7 @@ class ShippedJarApiIT {
   @BeforeAll
   static void startTheJarWithTheGoldenSetImported() throws Exception {
     jar = ShippedJar.start(dataDir, "api", Map.of("ANALYTICS_STAFF_TOKEN", STAFF, "ANALYTICS_PARTNER_TOKEN", PARTNER),
-        List.of("-Xmx512m"));
+        ShippedJar.README_JVM_OPTIONS);
     HttpResponse<String> imported = send(HttpRequest.newBuilder(URI.create(jar.base() + "/api/v1/import"))
         .header("Authorization", "Bearer " + STAFF).header("Content-Type", "application/x-ndjson")
         .POST(HttpRequest.BodyPublishers.ofByteArray(GoldenData.eventsNdjson())));

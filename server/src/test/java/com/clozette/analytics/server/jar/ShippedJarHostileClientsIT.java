@@ -41,7 +41,7 @@ class ShippedJarHostileClientsIT {
   @BeforeAll
   static void start() throws Exception {
     jar = ShippedJar.start(dataDir, "hostile", Map.of("ANALYTICS_STAFF_TOKEN", STAFF, "ANALYTICS_PARTNER_TOKEN", PARTNER),
-        List.of("-Xmx512m"));
+        ShippedJar.README_JVM_OPTIONS);
     HttpResponse<String> imported = send(HttpRequest.newBuilder(URI.create(jar.base() + "/api/v1/import"))
         .header("Authorization", "Bearer " + STAFF).POST(HttpRequest.BodyPublishers.ofByteArray(GoldenData.eventsNdjson())));
     assertEquals(200, imported.statusCode(), imported.body());
