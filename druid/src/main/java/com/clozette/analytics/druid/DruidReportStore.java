@@ -269,12 +269,6 @@ public final class DruidReportStore implements ReportStore {
   }
 
   /**
-   * Visitors (any counted event, from the sketch) and pageviews from the start of the window up to
-   * now. Minute-aligned at scale: the events datasource keeps minutes, so the window starts at the
-   * beginning of the minute {@code window} ago and may hold up to a minute more than the embedded
-   * store's; and events reach Druid seconds after they were acknowledged.
-   */
-  /**
    * Bot pageviews by name and rule from the events datasource: exact, as its rows keep {@code bot},
    * {@code botSource} and {@code browser} (the bot's name) as dimensions. An events supervisor
    * submitted before {@code botSource} existed is left alone, and this query then fails: replace it.
@@ -291,6 +285,12 @@ public final class DruidReportStore implements ReportStore {
             .toList()));
   }
 
+  /**
+   * Visitors (any counted event, from the sketch) and pageviews from the start of the window up to
+   * now. Minute-aligned at scale: the events datasource keeps minutes, so the window starts at the
+   * beginning of the minute {@code window} ago and may hold up to a minute more than the embedded
+   * store's; and events reach Druid seconds after they were acknowledged.
+   */
   @Override
   public Future<Results.Realtime> realtime(String site, Duration window) {
     long now = System.currentTimeMillis();

@@ -39,7 +39,7 @@ final class Routes {
     AuthHandler staff = new AuthHandler(storage.authenticator(), Set.of(Role.STAFF), metrics);
     AuthHandler staffOrPartner = new AuthHandler(storage.authenticator(), Set.of(Role.STAFF, Role.PARTNER), metrics);
     ReportHandlers reports = new ReportHandlers(storage.reports(), storage.sites(), metrics);
-    ExportHandlers exports = new ExportHandlers(storage.reports(), storage.sites(), metrics);
+    ExportHandlers exports = new ExportHandlers(storage.reports(), storage.sites(), metrics, Clock.systemUTC());
 
     router.route().handler(new RequestMetricsHandler(metrics));
 

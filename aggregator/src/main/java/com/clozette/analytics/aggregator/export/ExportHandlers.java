@@ -31,16 +31,18 @@ public final class ExportHandlers {
   private final ReportStore store;
   private final Sites sites;
   private final MeterRegistry metrics;
+  private final java.time.Clock clock;
 
-  public ExportHandlers(ReportStore store, Sites sites, MeterRegistry metrics) {
+  public ExportHandlers(ReportStore store, Sites sites, MeterRegistry metrics, java.time.Clock clock) {
     this.store = store;
     this.sites = sites;
     this.metrics = metrics;
+    this.clock = clock;
   }
 
   /** {@code GET /api/v1/export}: one row per site and day. */
   public void days(RoutingContext ctx) {
-    Params.Range range = Params.grantedWholeDays(ctx, sites, metrics);
+    Params.Range range = daysOverForPartners(ctx, Params.grantedWholeDays(ctx, sites, metrics));
     String interval = ctx.request().getParam("interval", "day");
     if (!interval.equals("day")) {
       throw ApiException.badRequest("invalid_parameter", "interval must be day");
@@ -54,7 +56,7 @@ public final class ExportHandlers {
 
   /** {@code GET /api/v1/export/pages}: top entry, exit and viewed pages per day, small cells folded. */
   public void pages(RoutingContext ctx) {
-    Params.Range range = Params.grantedWholeDays(ctx, sites, metrics);
+    Params.Range range = daysOverForPartners(ctx, Params.grantedWholeDays(ctx, sites, metrics));
     int top = Params.integer(ctx, "top", DEFAULT_TOP, 1, 100);
     Principal principal = ctx.get(AuthHandler.PRINCIPAL);
     int k = principal.role() == Role.PARTNER ? principal.smallCellK() : 1;
@@ -65,6 +67,20 @@ public final class ExportHandlers {
         .map(rows -> rows.stream().map(row -> PageExportRow.of(range.site(), k, row)).toList()));
   }
 
+  /**
+   * A partner's range ends by the start of today in the site's zone: a day still going on, exported
+   * again a few minutes later, would show in the difference what those minutes' few visitors did.
+   */
+  private Params.Range daysOverForPartners(RoutingContext ctx, Params.Range range) {
+    Principal principal = ctx.get(AuthHandler.PRINCIPAL);
+    Instant today = range.startOf(clock.instant().atZone(range.zone()).toLocalDate());
+    if (principal.role() == Role.PARTNER && range.to().isAfter(today)) {
+      throw ApiException.badRequest("day_not_over", "partner exports hold days that are over: to may be at most today ("
+          + range.dateOf(today) + " in " + range.zone().getId() + ")");
+    }
+    return range;
+  }
+
   private void stream(RoutingContext ctx, ExportWriter writer, Params.Range range, ChunkedExport.Rows rows) {
     String kind = ctx.currentRoute().getPath() == null ? "export" : ctx.currentRoute().getPath();
     HttpServerResponse response = ctx.response();
@@ -73,8 +89,11 @@ public final class ExportHandlers {
         .onSuccess(v -> metrics.counter("analytics.exports", "kind", kind).increment())
         .onFailure(failure -> {
           if (failure instanceof ChunkedExport.ClientGone) {
-            // The client hung up: nothing to answer, and nothing more was computed for it.
+            // The client hung up (or its connection broke): nothing to answer, nothing more computed for it.
             metrics.counter("analytics.exports.aborted", "kind", kind).increment();
+            if (!response.closed()) {
+              response.reset();
+            }
           } else if (response.headWritten()) {
             // The status line is gone: cutting the connection is how a client learns the export broke.
             response.reset();

@@ -3,7 +3,6 @@ package com.clozette.analytics.aggregator.load;
 import com.clozette.analytics.aggregator.store.EventStore;
 import com.clozette.analytics.event.Event;
 import com.clozette.analytics.enrich.UserAgentClassifier;
-import com.clozette.analytics.event.Event;
 import com.clozette.analytics.event.EventCodec;
 import com.clozette.analytics.log.EventLog;
 import com.clozette.analytics.log.LogPosition;

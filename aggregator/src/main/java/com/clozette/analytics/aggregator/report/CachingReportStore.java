@@ -30,9 +30,15 @@ public final class CachingReportStore implements ReportStore {
 
   private record Range(String site, Instant from, Instant to) {}
 
-  public CachingReportStore(ReportStore store, long maximumEntries, MeterRegistry metrics) {
+  /**
+   * @param maximumRows how many rows the cached answers may hold together (an answer weighs one
+   *     plus its rows): bounded by what the answers hold, not by their number, since one page export
+   *     chunk holds thousands of rows and a partner can ask for many
+   */
+  public CachingReportStore(ReportStore store, long maximumRows, MeterRegistry metrics) {
     this.store = store;
-    this.cache = Caffeine.newBuilder().maximumSize(maximumEntries).expireAfterAccess(Duration.ofHours(1)).recordStats().build();
+    this.cache = Caffeine.newBuilder().maximumWeight(maximumRows).weigher(CachingReportStore::rows)
+        .expireAfterAccess(Duration.ofHours(1)).recordStats().build();
     CaffeineCacheMetrics.monitor(metrics, cache, "reports");
   }
 
@@ -121,6 +127,19 @@ public final class CachingReportStore implements ReportStore {
       }
       return false;
     }
+  }
+
+  private static int rows(Object query, Object answer) {
+    if (answer instanceof List<?> rows) {
+      return 1 + rows.size();
+    } else if (answer instanceof Results.TimeSeries series) {
+      return 1 + series.buckets().size();
+    } else if (answer instanceof Results.Breakdown breakdown) {
+      return 1 + breakdown.rows().size();
+    } else if (answer instanceof Report report) {
+      return 1 + report.entryPages().size() + report.exitPages().size();
+    }
+    return 1;
   }
 
   private static Range rangeOf(Object query) {

@@ -56,6 +56,8 @@ public final class DuckDbStore implements EventStore, ReportStore, AutoCloseable
   private final java.time.Clock clock;
   private int lastVisitorNumber;
   private long lastBatch;
+  /** The minute of the last arrival written to batch_arrivals (after its commit). */
+  private long lastArrivalMinute = -1;
 
   private DuckDbStore(DuckDBConnection writer, BlockingQueue<Connection> readers, WorkerExecutor reportWorkers, StoreSettings settings) throws SQLException {
     this.writer = writer;
@@ -95,13 +97,15 @@ public final class DuckDbStore implements EventStore, ReportStore, AutoCloseable
   }
 
   /**
-   * The keys of the events that arrived within the window, from the batches' arrival times. Batches
-   * stored before arrival times were kept count as arriving now: remembered for one more window.
+   * The keys of the events that arrived within the window, from the batches' arrival times (kept a
+   * minute at a time: see {@link Schema#ARRIVAL_MINUTE}). Batches stored before arrival times were
+   * kept count as arriving now: remembered for one more window. Arrivals older than the window, but
+   * the last one before it, are no longer needed and go.
    */
   private void loadRecentEventKeys(long windowMillis) throws SQLException {
     long now = clock.millis();
     long before;
-    Map<Long, Long> arrivals = new HashMap<>();
+    java.util.TreeMap<Long, Long> arrivals = new java.util.TreeMap<>();
     try (PreparedStatement floor = writer.prepareStatement(Schema.LAST_BATCH_BEFORE)) {
       floor.setLong(1, now - windowMillis);
       try (ResultSet row = floor.executeQuery()) {
@@ -121,9 +125,14 @@ public final class DuckDbStore implements EventStore, ReportStore, AutoCloseable
       keys.setLong(1, before);
       try (ResultSet rows = keys.executeQuery()) {
         while (rows.next()) {
-          recentEvents.add(new Key128(rows.getLong(1), rows.getLong(2)), arrivals.getOrDefault(rows.getLong(3), now));
+          Map.Entry<Long, Long> arrival = arrivals.floorEntry(rows.getLong(3));
+          recentEvents.add(new Key128(rows.getLong(1), rows.getLong(2)), arrival == null ? now : arrival.getValue());
         }
       }
+    }
+    try (PreparedStatement prune = writer.prepareStatement(Schema.FORGET_ARRIVALS_BEFORE)) {
+      prune.setLong(1, before);
+      prune.executeUpdate();
     }
     recentEvents.expire(now);
   }
@@ -173,6 +182,10 @@ public final class DuckDbStore implements EventStore, ReportStore, AutoCloseable
     }
     if (version == null && !existing) {
       statement.execute(Schema.WRITE_VERSION);
+    } else if ("3".equals(version)) {
+      for (String upgrade : Schema.UPGRADE_FROM_3) {
+        statement.execute(upgrade);
+      }
     } else if (!String.valueOf(Schema.VERSION).equals(version)) {
       throw new StoreException("the store " + file + " has schema version " + version + ", this build reads version "
           + Schema.VERSION + ": import its events again into an empty data dir", null);
@@ -202,7 +215,9 @@ public final class DuckDbStore implements EventStore, ReportStore, AutoCloseable
             visitorsAdded.put(grain, added);
           }
           sessionizer.resessionise(statement);
-          statement.execute(Schema.saveBatchArrival(batch, arrived));
+          if (arrived / Schema.ARRIVAL_MINUTE != lastArrivalMinute) {
+            statement.execute(Schema.saveBatchArrival(batch, arrived));
+          }
           try (ResultSet spans = statement.executeQuery(Schema.CHANGED_SPANS)) {
             while (spans.next()) {
               changes.add(new DataChange(spans.getString(1), spans.getLong(2), spans.getLong(3)));
@@ -224,6 +239,9 @@ public final class DuckDbStore implements EventStore, ReportStore, AutoCloseable
     }
     // Only what committed becomes part of the in-memory state.
     fresh.keys.forEach(key -> recentEvents.add(key, arrived));
+    if (!fresh.events.isEmpty()) {
+      lastArrivalMinute = arrived / Schema.ARRIVAL_MINUTE;
+    }
     fresh.newVisitors.forEach((key, visitor) -> visitorNumbers.put(key, visitor.number()));
     lastVisitorNumber = fresh.lastVisitorNumber;
     visitorsAdded.forEach((grain, added) -> visitorSets.get(grain).publish(added));

@@ -42,7 +42,7 @@ final class EventKeySet {
 
   private static int find(long[] table, long bits) {
     int mask = table.length - 1;
-    int slot = (int) (bits ^ (bits >>> 32)) & mask;
+    int slot = SlotHash.slot(bits, mask);
     while (table[slot] != FREE && table[slot] != bits) {
       slot = (slot + 1) & mask;
     }

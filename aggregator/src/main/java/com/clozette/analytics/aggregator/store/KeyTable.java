@@ -48,7 +48,7 @@ final class KeyTable {
 
   private int find(long high, long low) {
     int mask = highs.length - 1;
-    int slot = (int) (high ^ (high >>> 32)) & mask;
+    int slot = SlotHash.slot(high, mask);
     while (used[slot] && (highs[slot] != high || lows[slot] != low)) {
       slot = (slot + 1) & mask;
     }

@@ -18,8 +18,8 @@ final class Schema {
    * The columns of a stored event: what it says, its visitor's number, the batch that stored it, and
    * the 128-bit key of (site, id) that de-duplication is done with (in memory, see {@link KeyTable}:
    * an index over random ids costs DuckDB ten microseconds an insert and ever slower checkpoints).
-   * {@code bot_source} (the rule that flagged a bot, null for a person) is last: stores made before
-   * it get it by {@link #ADD_BOT_SOURCE}, which appends it, and batches are copied by position.
+   * {@code bot_source} (the rule that flagged a bot, null for a person) is last: stores of version 3
+   * get it by {@link #UPGRADE_FROM_3}, which appends it, and batches are copied by position.
    */
   static final String EVENT_COLUMNS = """
       site VARCHAR NOT NULL, id VARCHAR NOT NULL, type VARCHAR NOT NULL, ts BIGINT NOT NULL, vid VARCHAR NOT NULL,
@@ -31,8 +31,11 @@ final class Schema {
       site VARCHAR NOT NULL, vid VARCHAR NOT NULL, num INTEGER NOT NULL, key_high BIGINT NOT NULL, key_low BIGINT NOT NULL,
       batch BIGINT NOT NULL""";
 
-  /** Bumped whenever a table changes shape; a store file of another version is refused at open. */
-  static final int VERSION = 3;
+  /**
+   * Bumped whenever a table changes shape; a store file of another version is refused at open
+   * (an older build opening a newer store would misread it), unless an upgrade from it is below.
+   */
+  static final int VERSION = 4;
 
   /**
    * DuckDB checkpoints when the WAL passes this size (default 16 MB). Checkpoints cost far more
@@ -48,15 +51,16 @@ final class Schema {
   static final String WRITE_VERSION = "INSERT INTO store_meta VALUES ('schema_version', '" + VERSION + "')";
   static final String COUNT_TABLES = "SELECT count(*) FROM information_schema.tables WHERE table_name = 'events'";
 
-  /** Version 3 stores made before bots were traced to a rule: their events keep a null source. */
-  static final String ADD_BOT_SOURCE = "ALTER TABLE events ADD COLUMN IF NOT EXISTS bot_source VARCHAR";
+  /** Version 3 stores were made before bots were traced to a rule: their events keep a null source. */
+  static final List<String> UPGRADE_FROM_3 = List.of(
+      "ALTER TABLE events ADD COLUMN IF NOT EXISTS bot_source VARCHAR",
+      "UPDATE store_meta SET value = '4' WHERE key = 'schema_version'");
 
   static final List<String> DDL = ddl();
 
   private static List<String> ddl() {
     List<String> ddl = new java.util.ArrayList<>(List.of(
       "CREATE TABLE IF NOT EXISTS events (" + EVENT_COLUMNS + ")",
-      ADD_BOT_SOURCE,
       // first_seen: the visitor's first counted pageview ever, for new vs returning visitors.
       "CREATE TABLE IF NOT EXISTS visitor_numbers (" + VISITOR_COLUMNS + ", first_seen BIGINT)",
       // Scratch tables of versions before the batch went to temp tables (see BATCH_TABLES).
@@ -71,7 +75,8 @@ final class Schema {
         events INTEGER NOT NULL, pageviews INTEGER NOT NULL, entry_path VARCHAR, exit_path VARCHAR,
         platform VARCHAR, ref_host VARCHAR, utm_source VARCHAR, device VARCHAR, browser VARCHAR, os VARCHAR)""",
       "CREATE TABLE IF NOT EXISTS loader_position (log VARCHAR PRIMARY KEY, segment BIGINT NOT NULL, log_offset BIGINT NOT NULL)",
-      // When each batch was stored (epoch ms of the store's clock): what the de-duplication window counts from.
+      // When batches were stored (epoch ms of the store's clock): what the de-duplication window counts
+      // from. One row per minute, its first batch; a later batch of that minute counts from the row before it.
       "CREATE TABLE IF NOT EXISTS batch_arrivals (batch BIGINT NOT NULL, arrived BIGINT NOT NULL)"));
     for (Grain grain : Grain.values()) {
       ddl.add("CREATE TABLE IF NOT EXISTS %s (site VARCHAR NOT NULL, bucket BIGINT NOT NULL, path VARCHAR NOT NULL, pageviews BIGINT NOT NULL, PRIMARY KEY (site, bucket, path))"
@@ -111,7 +116,17 @@ final class Schema {
   /** The newest batch stored before the de-duplication window (0 when none is known to be). */
   static final String LAST_BATCH_BEFORE = "SELECT coalesce(max(batch), 0) FROM batch_arrivals WHERE arrived < ?";
 
-  static final String BATCH_ARRIVALS_AFTER = "SELECT batch, arrived FROM batch_arrivals WHERE batch > ?";
+  /**
+   * Arrivals are kept a minute at a time: a row per minute in which batches were stored, not per
+   * batch (the loader stores a batch per group commit: millions a week at a modest rate). So the
+   * window is exact to a minute: a batch is taken to arrive with the first batch of its minute.
+   */
+  static final long ARRIVAL_MINUTE = 60_000;
+
+  /** The arrivals from the newest one before the window on (that one places the batches right after it). */
+  static final String BATCH_ARRIVALS_AFTER = "SELECT batch, arrived FROM batch_arrivals WHERE batch >= ?";
+
+  static final String FORGET_ARRIVALS_BEFORE = "DELETE FROM batch_arrivals WHERE batch < ?";
 
   /** In batch order, so generations of {@link RecentEventKeys} fill oldest first. */
   static final String EVENT_KEYS_AFTER = "SELECT key_high, key_low, batch FROM events WHERE batch > ? ORDER BY batch";

@@ -72,6 +72,11 @@ class ShippedJarHostileClientsIT {
     HttpResponse<String> sliver = get("/api/v1/export?site=clozette-id&from=2026-11-03T15:47:26.047Z&to=2026-11-03T15:47:26.048Z", PARTNER);
     assertJsonRefusal(400, sliver, "a millisecond of one day");
     assertEquals(200, get("/api/v1/export?site=clozette-id&from=2026-11-03&to=2026-11-04", PARTNER).statusCode());
+    java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneId.of("Asia/Jakarta"));
+    assertJsonRefusal(400, get("/api/v1/export?site=clozette-id&from=" + today + "&to=" + today.plusDays(1), PARTNER),
+        "today, still going on, polled by a partner");
+    assertEquals(200, get("/api/v1/export?site=clozette-id&from=" + today + "&to=" + today.plusDays(1), STAFF).statusCode(),
+        "staff may read today");
   }
 
   @Test
