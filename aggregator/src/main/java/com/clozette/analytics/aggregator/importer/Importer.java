@@ -30,10 +30,12 @@ public final class Importer {
   public static final int BULK_CHUNK_LINES = 2 * 122_880;
   /**
    * A chunk also ends at this many bytes of input, whatever its line count: lines may be up to 64 KB,
-   * and 245,760 of them would be 16 GB. 96 MB holds the two row groups of lines of the usual ~330
-   * bytes (about 80 MB); parsed, a chunk takes about twice its bytes of heap, and two are in memory.
+   * and 245,760 of them would be 16 GB. Parsed, a chunk takes about three times its bytes of heap
+   * (two chunks are in memory), and DuckDB stores it within its memory limit: 16 MB (about 50,000
+   * lines of the usual ~330 bytes) keeps a command-line import within the server's own bounds
+   * (README "Memory"); two whole row groups of such lines would need about 80 MB a chunk.
    */
-  public static final int BULK_CHUNK_BYTES = 96 << 20;
+  public static final int BULK_CHUNK_BYTES = 16 << 20;
 
   private final EventParser parser;
   private final UserAgentClassifier userAgents;

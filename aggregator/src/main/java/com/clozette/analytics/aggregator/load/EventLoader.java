@@ -37,6 +37,13 @@ public final class EventLoader implements AutoCloseable {
   private final MeterRegistry metrics;
   private final AtomicReference<LogPosition> position = new AtomicReference<>();
   private final Thread thread;
+  private final Counter failures;
+  /**
+   * The most records the next batch may take: halved after each failure, so a batch too large for
+   * the store (DuckDB's memory limit) is retried smaller instead of forever; doubled back after each
+   * success. Only the loader's thread touches it.
+   */
+  private int batchLimit;
   private volatile boolean running = true;
 
   /**
@@ -49,6 +56,8 @@ public final class EventLoader implements AutoCloseable {
     this.segmentBytes = segmentBytes;
     this.store = store;
     this.maxBatch = maxBatch;
+    this.batchLimit = maxBatch;
+    this.failures = metrics.counter("analytics.loader.failures");
     this.loaded = metrics.counter("analytics.events.loaded");
     this.userAgents = userAgents;
     this.metrics = metrics;
@@ -72,9 +81,10 @@ public final class EventLoader implements AutoCloseable {
     while (running) {
       try (LogReader reader = log.openReader(position.get())) {
         while (running) {
-          List<LogRecord> records = reader.poll(maxBatch, IDLE_WAIT);
+          List<LogRecord> records = reader.poll(batchLimit, IDLE_WAIT);
           if (!records.isEmpty()) {
             load(records);
+            batchLimit = Math.min(maxBatch, batchLimit * 2);
           }
         }
       } catch (InterruptedException e) {
@@ -83,7 +93,9 @@ public final class EventLoader implements AutoCloseable {
       } catch (Exception e) {
         // The store or the disk failed; nothing was committed for this batch, so retrying from the
         // committed position loses and duplicates nothing.
-        LOG.error("loading from the event log failed at {}; retrying", position.get(), e);
+        failures.increment();
+        batchLimit = Math.max(1, batchLimit / 2);
+        LOG.error("loading from the event log failed at {}; retrying with batches of at most {}", position.get(), batchLimit, e);
         sleepBeforeRetry();
       }
     }
