@@ -1,4 +1,5 @@
-// Runs `npm ci` unless node_modules was installed from this very package-lock.json: every Maven
+// Runs `npm ci` in the working directory (an npm project of this repository: tracker-js, the crawler
+// list in event-model/bot-list) unless its node_modules was installed from this very package-lock.json: every Maven
 // build calls this, and a clean reinstall on each one would cost seconds for nothing.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
