@@ -1,5 +1,6 @@
 package com.clozette.analytics.druid;
 
+import com.clozette.analytics.aggregator.report.StoreUnavailableException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -70,12 +71,18 @@ public final class DruidSql {
           if (message.contains("not found") && message.contains("Object")) {
             return Future.succeededFuture(List.of());
           }
-          return Future.failedFuture(new DruidException("Druid SQL failed (" + response.statusCode() + "): " + message));
-        });
+          return Future.failedFuture(new DruidException("Druid SQL failed (" + response.statusCode() + "): " + oneLine(message)));
+        }, failure -> Future.failedFuture(new DruidException("Druid did not answer at " + url + ": " + oneLine(String.valueOf(failure.getMessage())))));
   }
 
-  /** Druid refused or failed a request. */
-  public static final class DruidException extends RuntimeException {
+  /** A reason fit for an API answer: its first line, at most 300 characters. */
+  private static String oneLine(String text) {
+    String line = text.lines().findFirst().orElse("");
+    return line.length() <= 300 ? line : line.substring(0, 300) + "...";
+  }
+
+  /** Druid refused or failed a request, or did not answer: reports answer 503 {@code store_unavailable}. */
+  public static final class DruidException extends StoreUnavailableException {
     private static final long serialVersionUID = 1L;
 
     public DruidException(String message) {

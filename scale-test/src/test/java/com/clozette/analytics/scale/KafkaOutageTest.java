@@ -50,6 +50,8 @@ class KafkaOutageTest {
   private static final Path JAR = MODULE.getParent().resolve("server/target/clozette-analytics.jar");
   private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
+  private static final String STAFF_TOKEN = UUID.randomUUID().toString();
+
   @TempDir static Path dataDir;
   private static KafkaBroker broker;
   private static Process server;
@@ -75,6 +77,7 @@ class KafkaOutageTest {
     env.put("ANALYTICS_DRUID_URL", nobody);
     env.put("ANALYTICS_DRUID_OVERLORD_URL", nobody);
     env.put("ANALYTICS_DRUID_SPEC_DIR", MODULE.getParent().resolve("config/druid").toString());
+    env.put("ANALYTICS_STAFF_TOKEN", STAFF_TOKEN);
     environment = Map.copyOf(env);
     server = ChildProcesses.spawn(dataDir, MODULE.resolve("target/outage-test/server.log"), List.of("-Xmx512m", "-jar", JAR.toString()), env);
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
@@ -114,6 +117,20 @@ class KafkaOutageTest {
       Thread.currentThread().interrupt();
       return false;
     }
+  }
+
+  /** Druid is not running at all here: a report says so, 503 with the cause, rather than a bare 500. */
+  @Test
+  void aReportDruidCannotAnswerIs503StoreUnavailableWithItsCause() throws Exception {
+    HttpResponse<String> report = HTTP.send(HttpRequest.newBuilder(uri("/api/v1/report?site=clozette-id&from=2026-11-02&to=2026-11-09"))
+        .header("Authorization", "Bearer " + STAFF_TOKEN).timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(503, report.statusCode(), report.body());
+    JsonNode body = JSON.readTree(report.body());
+    assertEquals("store_unavailable", body.path("error").asText(), report.body());
+    assertTrue(body.path("message").asText().contains("Druid did not answer"), report.body());
+    String metrics = HTTP.send(HttpRequest.newBuilder(uri("/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+    assertTrue(metrics.lines().anyMatch(line -> line.startsWith("analytics_api_errors_total") && line.contains("code=\"store_unavailable\"")),
+        "counted in /metrics");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package com.clozette.analytics.aggregator.http;
 
+import com.clozette.analytics.aggregator.report.StoreUnavailableException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
@@ -8,8 +9,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Renders every failure of an API route as a JSON body. An {@link ApiException} keeps its status;
- * anything else is a bug or an outage, logged once and answered 500 without internals.
+ * Renders every failure of an API route as a JSON body. An {@link ApiException} keeps its status; a
+ * {@link StoreUnavailableException} is 503 {@code store_unavailable} with its one-line cause (retry
+ * later); anything else is a bug, logged once and answered 500 without internals.
  */
 public final class ApiErrorHandler implements Handler<RoutingContext> {
   private static final Logger LOG = LoggerFactory.getLogger(ApiErrorHandler.class);
@@ -29,6 +31,11 @@ public final class ApiErrorHandler implements Handler<RoutingContext> {
       status = api.status();
       code = api.code();
       message = api.getMessage();
+    } else if (failure instanceof StoreUnavailableException unavailable) {
+      status = 503;
+      code = "store_unavailable";
+      message = "the report store cannot answer now: " + unavailable.getMessage();
+      LOG.warn("request {} {}: {}", ctx.request().method(), ctx.request().path(), unavailable.getMessage());
     } else if (failure == null && ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
       status = ctx.statusCode();
       code = status == 413 ? "body_too_large" : "bad_request";
