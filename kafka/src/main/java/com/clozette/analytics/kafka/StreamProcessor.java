@@ -1,5 +1,6 @@
 package com.clozette.analytics.kafka;
 
+import com.clozette.analytics.aggregator.load.UserAgentEnrichment;
 import com.clozette.analytics.enrich.UserAgentClassifier;
 import com.clozette.analytics.event.Event;
 import com.clozette.analytics.event.EventCodec;
@@ -62,8 +63,9 @@ public final class StreamProcessor implements AutoCloseable {
     this.streamsMetrics = streamsMetrics;
   }
 
-  /** Starts processing; returns at once, the streams threads join the group in the background. */
   /**
+   * Starts processing; returns at once, the streams threads join the group in the background.
+   *
    * @param userAgents classifies each event's raw user agent once it is known not to be a copy (the
    *     collector stores it unclassified), on the stream threads, never on a request path
    */
@@ -124,7 +126,8 @@ public final class StreamProcessor implements AutoCloseable {
           return EventKeys.event(event.site(), event.id());
         })
         .repartition(Repartitioned.with(Serdes.String(), Serdes.ByteArray()).withName("by-event").withNumberOfPartitions(settings.partitions()))
-        .process(() -> new Dedupe(settings.stateRetention(), sweepEvery, duplicates, unique, forgottenIds, userAgents, metrics), SEEN_STORE)
+        .process(() -> new Dedupe(settings.stateRetention(), sweepEvery, duplicates, unique, forgottenIds,
+            new UserAgentEnrichment(userAgents, metrics, "stream")), SEEN_STORE)
         .to(settings.cleanTopic(), Produced.with(Serdes.String(), Serdes.ByteArray()));
 
     builder.stream(settings.cleanTopic(), Consumed.with(Serdes.String(), Serdes.ByteArray()))
@@ -152,20 +155,18 @@ public final class StreamProcessor implements AutoCloseable {
     private final Counter duplicates;
     private final Counter unique;
     private final Counter forgotten;
-    private final UserAgentClassifier userAgents;
-    private final MeterRegistry metrics;
+    private final UserAgentEnrichment userAgents;
     private ProcessorContext<String, byte[]> context;
     private KeyValueStore<String, Long> seen;
 
     Dedupe(Duration retention, Duration sweepEvery, Counter duplicates, Counter unique, Counter forgotten,
-        UserAgentClassifier userAgents, MeterRegistry metrics) {
+        UserAgentEnrichment userAgents) {
       this.retention = retention;
       this.sweepEvery = sweepEvery;
       this.duplicates = duplicates;
       this.unique = unique;
       this.forgotten = forgotten;
       this.userAgents = userAgents;
-      this.metrics = metrics;
     }
 
     @Override
@@ -181,12 +182,8 @@ public final class StreamProcessor implements AutoCloseable {
         duplicates.increment();
         return;
       }
-      Event stored = EventCodec.decode(record.value());
-      // Reclassified even when an older collector classified it: the rule is the processor's now.
-      Event event = stored.withUserAgent(userAgents.classify(stored.ua()));
-      if (event.bot()) {
-        metrics.counter("analytics.events.bots", "source", "stream", "bot_source", event.botSource()).increment();
-      }
+      Event event = userAgents.classify(EventCodec.decode(record.value()));
+      userAgents.countBots(List.of(event));
       seen.put(record.key(), context.currentSystemTimeMs());
       unique.increment();
       context.forward(record.withKey(EventKeys.visitor(event)).withValue(CleanEvent.of(event).toJson()));

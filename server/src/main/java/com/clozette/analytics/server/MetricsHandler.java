@@ -1,5 +1,6 @@
 package com.clozette.analytics.server;
 
+import com.clozette.analytics.aggregator.auth.AuthHandler;
 import com.clozette.analytics.aggregator.auth.TokenAuthenticator;
 import com.clozette.analytics.collector.ErrorResponse;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -8,6 +9,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.Optional;
 
 /**
  * {@code GET /metrics}: the Prometheus text format. Open by default, as Prometheus expects of an
@@ -29,12 +31,12 @@ final class MetricsHandler implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     if (tokenSha256 != null) {
-      String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
-      if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
+      Optional<String> token = AuthHandler.bearerToken(ctx);
+      if (token.isEmpty()) {
         refuse(ctx, "missing_token", "an Authorization: Bearer token is required");
         return;
       }
-      if (!MessageDigest.isEqual(tokenSha256, TokenAuthenticator.sha256(header.substring(7).trim()))) {
+      if (!MessageDigest.isEqual(tokenSha256, TokenAuthenticator.sha256(token.get()))) {
         refuse(ctx, "invalid_token", "the token is not valid");
         return;
       }

@@ -39,7 +39,8 @@ final class Routes {
     AuthHandler staff = new AuthHandler(storage.authenticator(), Set.of(Role.STAFF), metrics);
     AuthHandler staffOrPartner = new AuthHandler(storage.authenticator(), Set.of(Role.STAFF, Role.PARTNER), metrics);
     ReportHandlers reports = new ReportHandlers(storage.reports(), storage.sites(), metrics);
-    ExportHandlers exports = new ExportHandlers(storage.reports(), storage.sites(), metrics, Clock.systemUTC());
+    Clock clock = Clock.systemUTC();
+    ExportHandlers exports = new ExportHandlers(storage.reports(), storage.sites(), metrics, clock);
 
     router.route().handler(new RequestMetricsHandler(metrics));
 
@@ -48,7 +49,7 @@ final class Routes {
     router.get("/metrics").handler(new MetricsHandler(metrics, config.metrics().tokenSha256()));
 
     // Collector: GET|HEAD /p.gif, OPTIONS|POST /collect, GET /t.js (see CollectorRoutes)
-    new CollectorRoutes(collectorSettings(), storage.sink(), new CollectorMetrics(metrics), Clock.systemUTC())
+    new CollectorRoutes(collectorSettings(), storage.sink(), new CollectorMetrics(metrics), clock)
         .mount(router);
 
     // Staff dashboard: static files from the jar (a folder name no working directory has, since

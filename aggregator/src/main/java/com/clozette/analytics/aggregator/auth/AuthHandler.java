@@ -31,12 +31,12 @@ public final class AuthHandler implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    String header = ctx.request().getHeader("Authorization");
-    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
+    Optional<String> token = bearerToken(ctx);
+    if (token.isEmpty()) {
       refuse(ctx, 401, "missing_token", "an Authorization: Bearer token is required");
       return;
     }
-    Optional<Principal> principal = authenticator.authenticate(header.substring(7).trim());
+    Optional<Principal> principal = authenticator.authenticate(token.get());
     if (principal.isEmpty()) {
       refuse(ctx, 401, "invalid_token", "the token is not valid");
       return;
@@ -47,6 +47,15 @@ public final class AuthHandler implements Handler<RoutingContext> {
     }
     ctx.put(PRINCIPAL, principal.get());
     ctx.next();
+  }
+
+  /** The request's bearer token ({@code Authorization: Bearer TOKEN}), if it has one. */
+  public static Optional<String> bearerToken(RoutingContext ctx) {
+    String header = ctx.request().getHeader("Authorization");
+    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
+      return Optional.empty();
+    }
+    return Optional.of(header.substring(7).trim());
   }
 
   /** Fails the request with 403 unless the principal of this request may see the site. */

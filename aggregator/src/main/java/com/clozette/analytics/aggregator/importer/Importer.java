@@ -1,5 +1,6 @@
 package com.clozette.analytics.aggregator.importer;
 
+import com.clozette.analytics.aggregator.load.UserAgentEnrichment;
 import com.clozette.analytics.aggregator.store.EventStore;
 import com.clozette.analytics.aggregator.store.IngestResult;
 import com.clozette.analytics.enrich.UserAgentClassifier;
@@ -38,13 +39,13 @@ public final class Importer {
   public static final int BULK_CHUNK_BYTES = 16 << 20;
 
   private final EventParser parser;
-  private final UserAgentClassifier userAgents;
+  private final UserAgentEnrichment userAgents;
   private final EventStore store;
   private final MeterRegistry metrics;
 
   public Importer(EventParser parser, UserAgentClassifier userAgents, EventStore store, MeterRegistry metrics) {
     this.parser = parser;
-    this.userAgents = userAgents;
+    this.userAgents = new UserAgentEnrichment(userAgents, metrics, "import");
     this.store = store;
     this.metrics = metrics;
   }
@@ -81,7 +82,7 @@ public final class Importer {
         }
         try {
           Event event = parser.parse(text);
-          events.add(event.withUserAgent(userAgents.classify(event.ua())));
+          events.add(userAgents.classify(event));
         } catch (InvalidEventException e) {
           reject(e.getMessage(), e.reason());
         }
@@ -92,11 +93,7 @@ public final class Importer {
     /** Stores parsed events in one transaction. Blocking: call it off the event loop. */
     public void store(List<Event> events) {
       stored = stored.plus(store.insert(events, null));
-      for (Event event : events) {
-        if (event.bot()) {
-          metrics.counter("analytics.events.bots", "source", "import", "bot_source", event.botSource()).increment();
-        }
-      }
+      userAgents.countBots(events);
     }
 
     /** Imports a whole stream (the command line's way in), parsing each chunk while the last one is stored. */

@@ -33,8 +33,7 @@ public final class EventLoader implements AutoCloseable {
   private final int maxBatch;
   private final long segmentBytes;
   private final Counter loaded;
-  private final UserAgentClassifier userAgents;
-  private final MeterRegistry metrics;
+  private final UserAgentEnrichment userAgents;
   private final AtomicReference<LogPosition> position = new AtomicReference<>();
   private final Thread thread;
   private final Counter failures;
@@ -59,8 +58,7 @@ public final class EventLoader implements AutoCloseable {
     this.batchLimit = maxBatch;
     this.failures = metrics.counter("analytics.loader.failures");
     this.loaded = metrics.counter("analytics.events.loaded");
-    this.userAgents = userAgents;
-    this.metrics = metrics;
+    this.userAgents = new UserAgentEnrichment(userAgents, metrics, "loader");
     this.position.set(store.loadedPosition().orElse(LogPosition.START));
     metrics.gauge("analytics.log.lag.bytes", this, EventLoader::lagBytes);
     this.thread = new Thread(this::run, "event-loader");
@@ -104,20 +102,14 @@ public final class EventLoader implements AutoCloseable {
   private void load(List<LogRecord> records) {
     List<Event> events = new ArrayList<>(records.size());
     for (LogRecord record : records) {
-      // Reclassified even when an older collector classified it: the rule is the loader's now.
-      Event stored = EventCodec.decode(record.payload());
-      events.add(stored.withUserAgent(userAgents.classify(stored.ua())));
+      events.add(userAgents.classify(EventCodec.decode(record.payload())));
     }
     LogPosition next = records.get(records.size() - 1).next();
     store.insert(events, next);
     position.set(next);
     log.release(next);
     loaded.increment(events.size());
-    for (Event event : events) {
-      if (event.bot()) {
-        metrics.counter("analytics.events.bots", "source", "loader", "bot_source", event.botSource()).increment();
-      }
-    }
+    userAgents.countBots(events);
   }
 
   private double lagBytes() {
