@@ -31,11 +31,18 @@ import java.util.Map;
  */
 public final class DruidReportStore implements ReportStore {
   /**
-   * lgK of the visitor sketch in config/druid/events-supervisor.json: 2^12 buckets. The relative
-   * standard error of a merged HLL sketch is 1.04 / sqrt(2^lgK); the HIP estimator's lower error is
-   * lost on merging, which every multi-row query does.
+   * lgK of the visitor sketch: 2^12 buckets. The relative standard error of a merged HLL sketch is
+   * 1.04 / sqrt(2^lgK); the HIP estimator's lower error is lost on merging (one sketch per segment
+   * is built, then merged), which every query does.
    */
   static final int SKETCH_LG_K = 12;
+  /**
+   * Unique visitors: an HLL sketch of the {@code vid} dimension built at query time. Not a sketch
+   * column built at ingestion: while a realtime segment holds both persisted and in-memory parts,
+   * Druid before apache/druid#18879 reports two types for such a column, the broker drops it from
+   * its SQL schema, and every query naming it fails until handoff (about an hour).
+   */
+  private static final String VISITORS = "APPROX_COUNT_DISTINCT_DS_HLL(vid, " + SKETCH_LG_K + ", 'HLL_4')";
   public static final double VISITORS_RSE = Report.round6(1.04 / Math.sqrt(1 << SKETCH_LG_K));
 
   private final DruidSql sql;
@@ -65,7 +72,7 @@ public final class DruidReportStore implements ReportStore {
   @Override
   public Future<Report> report(ReportQuery query) {
     List<Param> range = range(query.site(), query.from(), query.to());
-    Future<List<JsonNode>> pageviews = sql.query("SELECT SUM(\"events\") AS pageviews, APPROX_COUNT_DISTINCT_DS_HLL(vid_sketch) AS visitors"
+    Future<List<JsonNode>> pageviews = sql.query("SELECT SUM(\"events\") AS pageviews, " + VISITORS + " AS visitors"
         + " FROM " + events + " WHERE " + COUNTED_PAGEVIEWS, range);
     Future<List<JsonNode>> sessionTotals = sql.query("SELECT SUM(sign) AS sessions, SUM(sign * durationMs) AS duration,"
         + " SUM(sign * bounce) AS bounces FROM " + sessions + " WHERE " + IN_RANGE, range);
@@ -99,7 +106,7 @@ public final class DruidReportStore implements ReportStore {
     bucket.append(" END");
     List<Param> range = range(query.site(), query.from(), query.to());
     Future<List<JsonNode>> views = sql.query("SELECT " + bucket + " AS b, SUM(\"events\") AS pageviews,"
-        + " APPROX_COUNT_DISTINCT_DS_HLL(vid_sketch) AS visitors FROM " + events + " WHERE " + COUNTED_PAGEVIEWS + " GROUP BY 1", range);
+        + " " + VISITORS + " AS visitors FROM " + events + " WHERE " + COUNTED_PAGEVIEWS + " GROUP BY 1", range);
     Future<List<JsonNode>> totals = sql.query("SELECT " + bucket + " AS b, SUM(sign) AS sessions, SUM(sign * durationMs) AS duration,"
         + " SUM(sign * bounce) AS bounces FROM " + sessions + " WHERE " + IN_RANGE + " GROUP BY 1", range);
     return Future.all(views, totals).map(all -> {
@@ -190,7 +197,7 @@ public final class DruidReportStore implements ReportStore {
 
   private String viewsGrouped(Dimension by) {
     return "SELECT " + VIEW_KEYS.get(by) + " AS \"key\", SUM(\"events\") AS pageviews,"
-        + " APPROX_COUNT_DISTINCT_DS_HLL(vid_sketch) AS visitors FROM " + events + " WHERE " + COUNTED_PAGEVIEWS + " GROUP BY 1";
+        + " " + VISITORS + " AS visitors FROM " + events + " WHERE " + COUNTED_PAGEVIEWS + " GROUP BY 1";
   }
 
   /**
@@ -250,7 +257,7 @@ public final class DruidReportStore implements ReportStore {
     List<Param> range = range(query.site(), query.from(), query.to());
     long from = query.from().toEpochMilli();
     long to = query.to().toEpochMilli();
-    Future<List<JsonNode>> views = sql.query("SELECT APPROX_COUNT_DISTINCT_DS_HLL(vid_sketch) AS visitors FROM " + events
+    Future<List<JsonNode>> views = sql.query("SELECT " + VISITORS + " AS visitors FROM " + events
         + " WHERE " + COUNTED_PAGEVIEWS, range);
     Future<List<JsonNode>> totals = sql.query("SELECT SUM(sign) AS sessions FROM " + sessions + " WHERE " + IN_RANGE, range);
     Future<List<JsonNode>> fresh = sql.query("SELECT COUNT(*) AS newVisitors FROM (SELECT vid FROM " + sessions
@@ -295,7 +302,7 @@ public final class DruidReportStore implements ReportStore {
   public Future<Results.Realtime> realtime(String site, Duration window) {
     long now = System.currentTimeMillis();
     long from = Math.floorDiv(now - window.toMillis(), MINUTE_MILLIS) * MINUTE_MILLIS;
-    return sql.query("SELECT APPROX_COUNT_DISTINCT_DS_HLL(vid_sketch) AS visitors,"
+    return sql.query("SELECT " + VISITORS + " AS visitors,"
         + " SUM(CASE WHEN \"type\" = 'pageview' THEN \"events\" ELSE 0 END) AS pageviews FROM " + events
         + " WHERE site = ? AND bot = 'false' AND __time >= MILLIS_TO_TIMESTAMP(?) AND __time <= MILLIS_TO_TIMESTAMP(?)",
         List.of(Param.text(site), Param.number(from), Param.number(now))).map(rows -> {
@@ -342,7 +349,7 @@ public final class DruidReportStore implements ReportStore {
     Future<List<Cell>> entries = sessionCells("entry", bucket, range);
     Future<List<Cell>> exits = sessionCells("exit", bucket, range);
     Future<List<Cell>> pages = sql.query("SELECT " + bucket + " AS b, path, SUM(\"events\") AS n,"
-        + " APPROX_COUNT_DISTINCT_DS_HLL(vid_sketch) AS visitors FROM " + events + " WHERE " + COUNTED_PAGEVIEWS + " GROUP BY 1, 2", range)
+        + " " + VISITORS + " AS visitors FROM " + events + " WHERE " + COUNTED_PAGEVIEWS + " GROUP BY 1, 2", range)
         .map(DruidReportStore::cells);
     return Future.all(entries, exits, pages).compose(all -> {
       Folding entry = fold(entries.result(), query);
@@ -480,7 +487,7 @@ public final class DruidReportStore implements ReportStore {
     List<Param> params = new ArrayList<>(range);
     String filter = foldedFilter(folding, day -> "__time >= MILLIS_TO_TIMESTAMP(" + days.get(day).start()
         + ") AND __time < MILLIS_TO_TIMESTAMP(" + days.get(day).end() + ")", params);
-    return sql.query("SELECT " + bucket + " AS b, APPROX_COUNT_DISTINCT_DS_HLL(vid_sketch) AS visitors FROM " + events
+    return sql.query("SELECT " + bucket + " AS b, " + VISITORS + " AS visitors FROM " + events
         + " WHERE " + COUNTED_PAGEVIEWS + " AND " + filter + " GROUP BY 1", params).map(DruidReportStore::countsByDay);
   }
 

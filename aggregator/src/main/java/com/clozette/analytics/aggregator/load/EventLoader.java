@@ -106,10 +106,11 @@ public final class EventLoader implements AutoCloseable {
     }
     LogPosition next = records.get(records.size() - 1).next();
     store.insert(events, next);
-    position.set(next);
-    log.release(next);
+    // Counted before the position moves, so whoever waits for the position sees the counters too.
     loaded.increment(events.size());
     userAgents.countBots(events);
+    position.set(next);
+    log.release(next);
   }
 
   private double lagBytes() {
