@@ -1,6 +1,7 @@
 package com.clozette.analytics.druid;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
@@ -49,6 +50,13 @@ public final class DruidConnection implements AutoCloseable {
           LOG.warn("cannot submit the Druid supervisors yet ({}); retrying in {} ms", failure.getMessage(), retryMillis);
           retryTimer = vertx.setTimer(retryMillis, id -> submitUntilDone(specs, retryMillis));
         });
+  }
+
+  /** The status of the supervisor of each datasource this system reads, in the settings' order. */
+  public Future<List<SupervisorStatus>> supervisorStatuses() {
+    List<Future<SupervisorStatus>> statuses = List.of(settings.eventsDatasource(), settings.sessionsDatasource()).stream()
+        .map(datasource -> SupervisorStatus.fetch(client, settings, datasource)).toList();
+    return Future.all(statuses).map(all -> statuses.stream().map(Future::result).toList());
   }
 
   public DruidReportStore reportStore() {

@@ -14,6 +14,7 @@ import com.clozette.analytics.collector.IpRange;
 import com.clozette.analytics.server.config.AnalyticsConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.time.Clock;
@@ -45,7 +46,7 @@ final class Routes {
     router.route().handler(new RequestMetricsHandler(metrics));
 
     // Operations
-    router.get("/health").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json").end("{\"status\":\"ok\"}"));
+    router.get("/health").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json").end(health().encode()));
     router.get("/metrics").handler(new MetricsHandler(metrics, config.metrics().tokenSha256()));
 
     // Collector: GET|HEAD /p.gif, OPTIONS|POST /collect, GET /t.js (see CollectorRoutes)
@@ -81,6 +82,12 @@ final class Routes {
     router.route("/api/*").handler(ctx -> ctx.fail(new ApiException(404, "not_found", "no such endpoint")));
     router.route("/api/*").failureHandler(new ApiErrorHandler(metrics));
     return router;
+  }
+
+  /** Up; in the scale-out shape also whether Druid has ingested what Kafka holds (see IngestionWatch). */
+  private JsonObject health() {
+    JsonObject health = new JsonObject().put("status", "ok");
+    return storage.scaleOut() == null ? health : health.put("ingestion", storage.scaleOut().ingestion());
   }
 
   private CollectorSettings collectorSettings() {

@@ -16,7 +16,9 @@ import com.clozette.analytics.server.config.AnalyticsConfig;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 
@@ -35,11 +37,18 @@ final class ScaleOut implements AutoCloseable {
   private final KafkaEventSink sink;
   private final StreamProcessor processor;
   private final DruidConnection druid;
+  private final IngestionWatch ingestion;
 
-  private ScaleOut(KafkaEventSink sink, StreamProcessor processor, DruidConnection druid) {
+  private ScaleOut(KafkaEventSink sink, StreamProcessor processor, DruidConnection druid, IngestionWatch ingestion) {
     this.sink = sink;
     this.processor = processor;
     this.druid = druid;
+    this.ingestion = ingestion;
+  }
+
+  /** Whether Druid has read everything committed to Kafka, as last checked (for {@code /health}). */
+  JsonObject ingestion() {
+    return ingestion.health();
   }
 
   /**
@@ -64,6 +73,8 @@ final class ScaleOut implements AutoCloseable {
             "SESSIONS_DATASOURCE", druid.sessionsDatasource()),
         druid.queryTimeout());
     DruidConnection connection = new DruidConnection(vertx, druidSettings);
+    IngestionWatch ingestion = new IngestionWatch(vertx, connection, kafkaSettings,
+        Map.of(druid.eventsDatasource(), kafka.cleanTopic(), druid.sessionsDatasource(), kafka.sessionsTopic()), Clock.systemUTC(), metrics);
     KafkaEventSink sink = null;
     StreamProcessor processor = null;
     try {
@@ -73,18 +84,19 @@ final class ScaleOut implements AutoCloseable {
       if (kafka.streamProcessor()) {
         processor = StreamProcessor.start(kafkaSettings, userAgents, metrics);
       }
-      ScaleOut scaleOut = new ScaleOut(sink, processor, connection);
+      ScaleOut scaleOut = new ScaleOut(sink, processor, connection, ingestion.start());
       EventParser parser = new EventParser(new ObjectMapper(), config.siteIds());
       Importer importer = new Importer(parser, userAgents, new KafkaImportStore(sink, kafka.deliveryTimeout().multipliedBy(2)), metrics);
       return new AnalyticsServer.Storage(null, null, connection.reportStore(), sites, null, importer, parser, userAgents, authenticator, sink, scaleOut);
     } catch (RuntimeException | IOException e) {
-      new ScaleOut(sink, processor, connection).close();
+      new ScaleOut(sink, processor, connection, ingestion).close();
       throw new IllegalStateException("cannot start the scale-out storage: " + e.getMessage(), e);
     }
   }
 
   @Override
   public void close() {
+    ingestion.close();
     if (processor != null) {
       processor.close();
     }

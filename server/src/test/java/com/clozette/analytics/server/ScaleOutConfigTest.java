@@ -2,10 +2,13 @@ package com.clozette.analytics.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.clozette.analytics.server.config.AnalyticsConfig;
 import com.clozette.analytics.server.config.ConfigException;
 import com.clozette.analytics.server.config.ConfigLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -41,6 +44,22 @@ class ScaleOutConfigTest {
     assertEquals(AnalyticsConfig.Store.DRUID, config.scaleOut().store());
     assertEquals("k1:9092,k2:9092", config.scaleOut().kafka().bootstrap());
     assertEquals("http://broker:8082", config.scaleOut().druid().url());
+  }
+
+  /**
+   * The specs ship beside the config file: loading it from any working directory finds them (the
+   * test's working directory is the server module, where no config/druid exists).
+   */
+  @Test
+  void theSpecFolderOfTheConfigFileIsRelativeToTheFileNotTheWorkingDirectory() {
+    Path file = TestSystem.repositoryConfig().toAbsolutePath();
+    AnalyticsConfig config = ConfigLoader.load(Map.of("ANALYTICS_CONFIG", file.toString(), "ANALYTICS_STORE", "druid", "ANALYTICS_SINK", "kafka"));
+    assertEquals(file.getParent().resolve("druid"), config.scaleOut().druid().specDir());
+    assertTrue(Files.isRegularFile(config.scaleOut().druid().specDir().resolve("events-supervisor.json")));
+    // a path in the environment is typed in a shell: relative to the working directory
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(Map.of("ANALYTICS_CONFIG", file.toString(),
+        "ANALYTICS_STORE", "druid", "ANALYTICS_SINK", "kafka", "ANALYTICS_DRUID_SPEC_DIR", "druid")));
+    assertTrue(e.getMessage().contains("druid.specDir") && e.getMessage().contains(Path.of("druid").toAbsolutePath().toString()), e.getMessage());
   }
 
   @Test

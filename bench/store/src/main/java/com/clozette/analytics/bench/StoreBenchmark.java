@@ -8,16 +8,13 @@ import com.clozette.analytics.aggregator.store.DuckDbStore;
 import com.clozette.analytics.aggregator.store.StoreSettings;
 import com.clozette.analytics.enrich.UserAgentClassifier;
 import com.clozette.analytics.event.Event;
-import com.clozette.analytics.event.EventCodec;
 import com.clozette.analytics.event.EventParser;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.management.OperatingSystemMXBean;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,15 +69,7 @@ public final class StoreBenchmark {
   private static Path generated(long events, Path dir) throws IOException {
     Path ndjson = dir.resolve("import-" + events + ".ndjson");
     if (!Files.exists(ndjson)) {
-      long written = 0;
-      try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(ndjson), 1 << 20)) {
-        TrafficGenerator traffic = new TrafficGenerator(SITE, START, DAYS, (int) Math.max(1000, events / 30), events, 1);
-        while (traffic.hasNext()) {
-          out.write(EventCodec.encode(traffic.next()));
-          out.write('\n');
-          written++;
-        }
-      }
+      long written = TrafficGenerator.writeNdjson(ndjson, SITE, START, DAYS, (int) Math.max(1000, events / 30), events, 1);
       System.out.printf("generated %,d events, %,d bytes of NDJSON%n", written, Files.size(ndjson));
     }
     return ndjson;

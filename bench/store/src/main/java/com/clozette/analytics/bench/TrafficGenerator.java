@@ -1,8 +1,14 @@
 package com.clozette.analytics.bench;
 
 import com.clozette.analytics.event.Event;
+import com.clozette.analytics.event.EventCodec;
 import com.clozette.analytics.event.EventType;
 import com.clozette.analytics.event.Platform;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.PriorityQueue;
@@ -14,7 +20,7 @@ import java.util.SplittableRandom;
  * leave ping, a daily rhythm, page popularity following a power law, a tenth of events from the app.
  * Deterministic for a seed. Streams: memory holds only the sessions still open.
  */
-final class TrafficGenerator implements Iterator<Event> {
+public final class TrafficGenerator implements Iterator<Event> {
   private static final long MINUTE = 60_000;
   private static final String[] SECTIONS = {"looks", "closet", "shop", "beauty", "blog", "trending"};
   private static final String[] WEB_UA = {
@@ -32,6 +38,24 @@ final class TrafficGenerator implements Iterator<Event> {
   private final PriorityQueue<Event> open = new PriorityQueue<>((a, b) -> Long.compare(a.ts(), b.ts()));
   private long minute;
   private long nextId;
+
+  /**
+   * Writes the traffic as import NDJSON (one stored-form event per line) and returns how many events
+   * it wrote.
+   */
+  public static long writeNdjson(Path file, String site, long startMillis, int days, int visitors, long events, long seed)
+      throws IOException {
+    long written = 0;
+    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 20)) {
+      TrafficGenerator traffic = new TrafficGenerator(site, startMillis, days, visitors, events, seed);
+      while (traffic.hasNext()) {
+        out.write(EventCodec.encode(traffic.next()));
+        out.write('\n');
+        written++;
+      }
+    }
+    return written;
+  }
 
   /**
    * @param events about how many events to generate over {@code days}

@@ -45,14 +45,23 @@ public final class ConfigLoader {
       throw new ConfigException("ANALYTICS_CONFIG", "no config file at " + file.toAbsolutePath());
     }
     try {
-      return parse(Files.readString(file), env);
+      return parse(Files.readString(file), env, file.toAbsolutePath().getParent());
     } catch (IOException e) {
       throw new ConfigException("ANALYTICS_CONFIG", "cannot read " + file + ": " + e.getMessage());
     }
   }
 
-  /** Parses config text with the given environment applied. */
+  /** Parses config text with the given environment applied, paths in it relative to the working directory. */
   public static AnalyticsConfig parse(String yaml, Map<String, String> env) {
+    return parse(yaml, env, Path.of("").toAbsolutePath());
+  }
+
+  /**
+   * Parses config text with the given environment applied. {@code druid.specDir} in the text is
+   * relative to {@code configDir} (the specs ship beside the file), in {@code ANALYTICS_DRUID_SPEC_DIR}
+   * to the working directory, as any path typed in a shell.
+   */
+  public static AnalyticsConfig parse(String yaml, Map<String, String> env, Path configDir) {
     JsonNode root;
     try {
       root = YAML.readTree(yaml);
@@ -89,7 +98,7 @@ public final class ConfigLoader {
     JsonNode sessions = section(config, "sessions", Set.of("gapMinutes"));
     Duration gap = Duration.ofMinutes(longValue(sessions, "sessions.gapMinutes", 30, 1, 24 * 60));
 
-    return new AnalyticsConfig(host, port, tls, dataDir, sites, logConfig, gap, auth(config, siteIds), scaleOut(config), collector(config),
+    return new AnalyticsConfig(host, port, tls, dataDir, sites, logConfig, gap, auth(config, siteIds), scaleOut(config, env, configDir), collector(config),
         duckdb(config), metrics(config));
   }
 
@@ -156,7 +165,7 @@ public final class ConfigLoader {
     return new AnalyticsConfig.Collector(cookieName, cookieDomain.isEmpty() ? null : cookieDomain.toLowerCase(Locale.ROOT), List.copyOf(entries));
   }
 
-  private static AnalyticsConfig.ScaleOut scaleOut(ObjectNode config) {
+  private static AnalyticsConfig.ScaleOut scaleOut(ObjectNode config, Map<String, String> env, Path configDir) {
     AnalyticsConfig.Store store = enumValue(config, "store", AnalyticsConfig.Store.class, AnalyticsConfig.Store.DUCKDB);
     AnalyticsConfig.Sink sink = enumValue(config, "sink", AnalyticsConfig.Sink.class, AnalyticsConfig.Sink.LOG);
     // Each store reads what one sink writes: the loader tails the local log into DuckDB, Druid ingests Kafka.
@@ -184,7 +193,8 @@ public final class ConfigLoader {
     JsonNode druid = section(config, "druid", Set.of("url", "overlordUrl", "specDir", "eventsDatasource", "sessionsDatasource", "queryTimeoutMs"));
     AnalyticsConfig.Druid druidConfig = new AnalyticsConfig.Druid(
         httpUrl(druid, "druid.url", "http://localhost:8082"), httpUrl(druid, "druid.overlordUrl", "http://localhost:8081"),
-        Path.of(text(druid, "druid.specDir", "config/druid")),
+        env.containsKey("ANALYTICS_DRUID_SPEC_DIR") ? Path.of(env.get("ANALYTICS_DRUID_SPEC_DIR"))
+            : configDir.resolve(text(druid, "druid.specDir", "druid")),
         topic(druid, "druid.eventsDatasource", "events"), topic(druid, "druid.sessionsDatasource", "sessions"),
         Duration.ofMillis(longValue(druid, "druid.queryTimeoutMs", 30_000, 100, 600_000)));
     if (store == AnalyticsConfig.Store.DRUID && !Files.isDirectory(druidConfig.specDir())) {
