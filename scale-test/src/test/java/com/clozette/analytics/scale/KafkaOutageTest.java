@@ -133,6 +133,26 @@ class KafkaOutageTest {
         "counted in /metrics");
   }
 
+  /** With Druid away, /health still answers 200 but never claims Druid caught up: its supervisors are unreachable. */
+  @Test
+  void healthDoesNotClaimDruidCaughtUpWhileDruidIsAway() throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    JsonNode ingestion = null;
+    while (System.nanoTime() < deadline) {
+      HttpResponse<String> health = HTTP.send(HttpRequest.newBuilder(uri("/health")).timeout(Duration.ofSeconds(5)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, health.statusCode(), health.body());
+      ingestion = JSON.readTree(health.body()).path("ingestion");
+      if (ingestion.path("datasources").path(0).path("supervisor").asText().equals("UNREACHABLE")) {
+        break;
+      }
+      Thread.sleep(500);
+    }
+    assertEquals("UNREACHABLE", ingestion.path("datasources").path(0).path("supervisor").asText(), ingestion.toString());
+    assertFalse(ingestion.path("caughtUp").asBoolean(), ingestion.toString());
+    assertEquals(-1, ingestion.path("datasources").path(0).path("pendingRecords").asLong(), ingestion.toString());
+  }
+
   @Test
   void beaconsAreRefusedWith503WhileKafkaIsDownAndAcknowledgedAgainOnceItIsBack() throws Exception {
     String before = UUID.randomUUID().toString();
