@@ -151,7 +151,7 @@ public final class AnalyticsServer implements AutoCloseable {
     CachingReportStore reports = new CachingReportStore(store, REPORT_CACHE_ROWS, metrics);
     store.addChangeListener(reports::onChange);
     UserAgentClassifier userAgents = classifier(metrics);
-    EventLoader loader = new EventLoader(log, logConfig.segmentBytes(), store, LOADER_MAX_BATCH, userAgents, metrics).start();
+    EventLoader loader = new EventLoader(log, logConfig.segmentBytes(), store, LOADER_MAX_BATCH, config.duckdb().loadWindow(), userAgents, metrics).start();
     EventParser parser = new EventParser(new ObjectMapper(), config.siteIds());
     Importer importer = new Importer(parser, userAgents, store, metrics);
     return new Storage(log, store, reports, new Sites(zones(config)), loader, importer, parser, userAgents, authenticator(config),

@@ -30,9 +30,9 @@ public record AnalyticsConfig(
   }
 
   /** The embedded store's bounds (config/analytics.yaml {@code duckdb}). */
-  public record DuckDb(int memoryLimitMb, int threads, Duration dedupeWindow) {
+  public record DuckDb(int memoryLimitMb, int threads, Duration dedupeWindow, Duration loadWindow) {
     public static final DuckDb DEFAULTS = new DuckDb(StoreSettings.DEFAULT_MEMORY_LIMIT_MB, StoreSettings.DEFAULT_THREADS,
-        StoreSettings.DEFAULT_DEDUPE_WINDOW);
+        StoreSettings.DEFAULT_DEDUPE_WINDOW, Duration.ofMillis(250));
 
     /** The store's settings with this many report readers and this session gap. */
     public StoreSettings storeSettings(int readers, Duration sessionGap) {
