@@ -47,8 +47,9 @@ class ExportApiTest {
     long pageviews = 0;
     long sessions = 0;
     for (CSVRecord row : rows) {
-      assertEquals("1", row.get("format_version"));
+      assertEquals("2", row.get("format_version"));
       assertEquals("clozette-id", row.get("site"));
+      assertEquals("5", row.get("k"));
       pageviews += Long.parseLong(row.get("pageviews"));
       sessions += Long.parseLong(row.get("sessions"));
     }
@@ -70,7 +71,8 @@ class ExportApiTest {
   @Test
   void dailyExportOfWholeLocalDaysMatchesTheDailyReports() {
     JsonNode export = TestSystem.json(partner("/api/v1/export?site=clozette-id&from=2026-11-03&to=2026-11-06&format=json").body());
-    assertEquals(1, export.get("formatVersion").asInt());
+    assertEquals(2, export.get("formatVersion").asInt());
+    assertEquals(5, export.get("k").asInt());
     assertEquals(3, export.get("rows").size());
     JsonNode day = export.get("rows").get(1);
     assertEquals("2026-11-04", day.get("date").asText());
@@ -141,6 +143,44 @@ class ExportApiTest {
     system.importNdjson(events.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
     List<CSVRecord> rows = csv(partner("/api/v1/export/pages?site=clozette-id&from=2026-11-10&to=2026-11-11"));
     assertTrue(rows.stream().anyMatch(row -> row.get("path").equals("/a,\"b\"\n=cmd")), rows.toString());
+  }
+
+  /**
+   * A day of fewer than k visitors is a small cell: its pageviews, session length and bounce are
+   * those few members'. The partner sees its date and none of its figures; staff see them all.
+   */
+  @Test
+  void aPartnersDailyExportShowsNoFiguresOfADayWithFewerThanKVisitors() throws IOException {
+    long ts = java.time.Instant.parse("2026-10-20T03:00:00Z").toEpochMilli();
+    StringBuilder events = new StringBuilder();
+    for (int i = 0; i < 3; i++) {
+      events.append("{\"id\":\"lonely-").append(i).append("\",\"site\":\"clozette-id\",\"type\":\"pageview\",\"ts\":")
+          .append(ts + i * 60_000L).append(",\"vid\":\"lonely-visitor\",\"url\":\"https://www.clozette.co.id/looks/").append(i).append("\"}\n");
+    }
+    system.importNdjson(events.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    String range = "site=clozette-id&from=2026-10-19&to=2026-10-22";
+
+    List<CSVRecord> rows = csv(partner("/api/v1/export?" + range));
+    assertEquals(List.of("2026-10-19", "2026-10-20", "2026-10-21"), rows.stream().map(row -> row.get("date")).toList());
+    CSVRecord lonely = rows.get(1);
+    for (String figure : List.of("pageviews", "visitors", "sessions", "avg_session_seconds", "avg_time_per_visitor_seconds", "bounce_rate")) {
+      assertEquals("", lonely.get(figure), figure + " of a day with one visitor: " + lonely);
+    }
+    assertEquals("0", rows.get(0).get("pageviews"), "a day without visitors holds nobody: its zeros stay");
+    JsonNode json = TestSystem.json(partner("/api/v1/export?" + range + "&format=json").body()).get("rows").get(1);
+    assertEquals(List.of("date", "site"), iterate(json.fieldNames()).stream().sorted().toList(), json.toString());
+
+    HttpResponse<String> staff = system.get("/api/v1/export?" + range, TestSystem.STAFF_TOKEN);
+    CSVRecord seen = csv(staff).get(1);
+    assertEquals("3", seen.get("pageviews"));
+    assertEquals("1", seen.get("visitors"));
+    assertEquals("1", seen.get("k"));
+  }
+
+  private static List<String> iterate(java.util.Iterator<String> names) {
+    List<String> list = new java.util.ArrayList<>();
+    names.forEachRemaining(list::add);
+    return list;
   }
 
   private static HttpResponse<String> partner(String pathAndQuery) {

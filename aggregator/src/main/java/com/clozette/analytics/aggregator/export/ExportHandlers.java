@@ -15,17 +15,22 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * The research partner's aggregate exports of whole days, as CSV (header row, versioned) or JSON,
  * streamed a month of days at a time by {@link ChunkedExport}, so no range ever sits in memory.
- * Aggregates only: no visitor id, event id, IP or user agent is in any column. Page rows with fewer
- * visitors than the partner's k are folded into {@code (other)}; staff exports use k = 1.
+ * Aggregates only: no visitor id, event id, IP or user agent is in any column. Small cells (the rule
+ * of this package): page rows with fewer visitors than the partner's k are folded into
+ * {@code (other)}, and a day with fewer than k visitors (but some) shows no figures but its date;
+ * staff exports use k = 1.
  */
 public final class ExportHandlers {
-  /** Bumped when a column is added, removed or changes meaning. */
+  /** Of the page export: bumped when a column is added, removed or changes meaning. */
   public static final int FORMAT_VERSION = 1;
+  /** Of the daily export: 2 added {@code k} and empties the figures of days with fewer than k visitors. */
+  public static final int DAYS_FORMAT_VERSION = 2;
   private static final int DEFAULT_TOP = 10;
 
   private final ReportStore store;
@@ -48,18 +53,18 @@ public final class ExportHandlers {
       throw ApiException.badRequest("invalid_parameter", "interval must be day");
     }
     ExportFormat format = ExportFormat.of(ctx);
+    int k = smallCellK(ctx);
     ExportWriter writer = format.writer(ctx.response(), "clozette-" + range.site() + "-days", DailyRow.COLUMNS,
-        new ExportWriter.Header(FORMAT_VERSION, range.site(), range.from().toString(), range.to().toString(), null));
+        new ExportWriter.Header(DAYS_FORMAT_VERSION, range.site(), range.from().toString(), range.to().toString(), k));
     stream(ctx, writer, range, (from, to) -> store.timeSeries(new Queries.Series(range.site(), from, to, Interval.DAY, range.zone()))
-        .map(series -> series.buckets().stream().map(bucket -> DailyRow.of(range.site(), bucket, range.zone())).toList()));
+        .map(series -> series.buckets().stream().map(bucket -> DailyRow.of(range.site(), bucket, range.zone(), k)).toList()));
   }
 
   /** {@code GET /api/v1/export/pages}: top entry, exit and viewed pages per day, small cells folded. */
   public void pages(RoutingContext ctx) {
     Params.Range range = daysOverForPartners(ctx, Params.grantedWholeDays(ctx, sites, metrics));
     int top = Params.integer(ctx, "top", DEFAULT_TOP, 1, 100);
-    Principal principal = ctx.get(AuthHandler.PRINCIPAL);
-    int k = principal.role() == Role.PARTNER ? principal.smallCellK() : 1;
+    int k = smallCellK(ctx);
     ExportFormat format = ExportFormat.of(ctx);
     ExportWriter writer = format.writer(ctx.response(), "clozette-" + range.site() + "-pages", PageExportRow.COLUMNS,
         new ExportWriter.Header(FORMAT_VERSION, range.site(), range.from().toString(), range.to().toString(), k));
@@ -103,6 +108,12 @@ public final class ExportHandlers {
         });
   }
 
+  /** The partner token's k; 1 (nothing folded) for staff. */
+  private static int smallCellK(RoutingContext ctx) {
+    Principal principal = ctx.get(AuthHandler.PRINCIPAL);
+    return principal.role() == Role.PARTNER ? principal.smallCellK() : 1;
+  }
+
   /** A row of an export: its values in column order. */
   interface ExportRow {
     List<Object> values();
@@ -110,12 +121,19 @@ public final class ExportHandlers {
 
   record DailyRow(List<Object> values) implements ExportRow {
     static final List<String> COLUMNS = List.of("format_version", "site", "date", "pageviews", "visitors", "sessions",
-        "avg_session_seconds", "avg_time_per_visitor_seconds", "bounce_rate");
+        "avg_session_seconds", "avg_time_per_visitor_seconds", "bounce_rate", "k");
 
-    static DailyRow of(String site, Results.Bucket bucket, ZoneId zone) {
+    /**
+     * The day's figures, or none but its date when it had fewer than k visitors but some: a day of one
+     * visitor is that member's pageviews, session length and bounce (empty in CSV, absent in JSON).
+     */
+    static DailyRow of(String site, Results.Bucket bucket, ZoneId zone, int k) {
       String date = Instant.parse(bucket.start()).atZone(zone).toLocalDate().toString();
-      return new DailyRow(List.of(FORMAT_VERSION, site, date, bucket.pageviews(), bucket.visitors(), bucket.sessions(),
-          bucket.avgSessionSeconds(), bucket.avgTimePerVisitorSeconds(), bucket.bounceRate()));
+      if (bucket.visitors() > 0 && bucket.visitors() < k) {
+        return new DailyRow(Arrays.asList(DAYS_FORMAT_VERSION, site, date, null, null, null, null, null, null, k));
+      }
+      return new DailyRow(List.of(DAYS_FORMAT_VERSION, site, date, bucket.pageviews(), bucket.visitors(), bucket.sessions(),
+          bucket.avgSessionSeconds(), bucket.avgTimePerVisitorSeconds(), bucket.bounceRate(), k));
     }
   }
 
@@ -123,7 +141,7 @@ public final class ExportHandlers {
     static final List<String> COLUMNS = List.of("format_version", "site", "date", "kind", "path", "pageviews", "sessions", "visitors", "k");
 
     static PageExportRow of(String site, int k, Results.PageRow row) {
-      return new PageExportRow(java.util.Arrays.asList(FORMAT_VERSION, site, row.day(), row.kind(), row.path(),
+      return new PageExportRow(Arrays.asList(FORMAT_VERSION, site, row.day(), row.kind(), row.path(),
           row.pageviews(), row.sessions(), row.visitors(), k));
     }
   }
