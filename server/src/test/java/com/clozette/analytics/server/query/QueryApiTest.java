@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
@@ -115,6 +116,31 @@ class QueryApiTest {
         + ", \"orderBy\": [[\"page\", \"asc\"]]}");
     assertEquals(200, response.statusCode(), response.body());
     return TestSystem.json(response.body()).get("results").findValues("dimensions").stream().map(d -> d.get(0).asText()).toList();
+  }
+
+  /** Answers are cached: one that events of either range made stale is dropped, not served again. */
+  @Test
+  void aCachedAnswerIsDroppedWhenEventsArriveInEitherRange() {
+    String body = "{\"site\": \"clozette-sg\", \"dateRange\": [\"2026-11-09\", \"2026-11-10\"], \"metrics\": [\"pageviews\"], "
+        + "\"filters\": [[\"is\", \"page\", [\"/cached\"]]], \"compare\": [\"2026-11-01\", \"2026-11-02\"]}";
+    assertEquals("[0] [0]", figures(body));
+    assertEquals("[0] [0]", figures(body));
+    importPageview("in-range", "2026-11-09T04:00:00Z");
+    assertEquals("[1] [0]", figures(body));
+    importPageview("in-compare-range", "2026-11-01T04:00:00Z");
+    assertEquals("[1] [1]", figures(body));
+  }
+
+  private static String figures(String body) {
+    HttpResponse<String> response = post(body);
+    assertEquals(200, response.statusCode(), response.body());
+    JsonNode row = TestSystem.json(response.body()).get("results").get(0);
+    return row.get("metrics") + " " + row.get("comparison").get("metrics");
+  }
+
+  private static void importPageview(String id, String time) {
+    system.importNdjson(("{\"id\":\"" + id + "\",\"site\":\"clozette-sg\",\"type\":\"pageview\",\"ts\":" + Instant.parse(time).toEpochMilli()
+        + ",\"vid\":\"v-" + id + "\",\"url\":\"https://www.clozette.sg/cached\"}\n").getBytes(StandardCharsets.UTF_8));
   }
 
   @Test
