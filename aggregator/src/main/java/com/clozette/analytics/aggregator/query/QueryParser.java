@@ -42,7 +42,7 @@ public final class QueryParser {
     this.clock = clock;
   }
 
-  /** The site a body names, read first so that the caller can check the token may read it before anything else. */
+  /** The body as a JSON object; 400 invalid_query when it is not one. */
   public static JsonNode body(byte[] body) {
     try {
       JsonNode root = JSON.readTree(body);
@@ -56,6 +56,7 @@ public final class QueryParser {
     }
   }
 
+  /** The site a body names, read before the rest so that the token's right to read it is checked first. */
   public static String site(JsonNode root) {
     JsonNode site = root.get("site");
     if (site == null || !site.isTextual() || site.asText().isBlank()) {

@@ -3,6 +3,7 @@ package com.clozette.analytics.server.query;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.clozette.analytics.event.Event;
 import com.clozette.analytics.golden.GoldenData;
 import com.clozette.analytics.server.TestSystem;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -40,14 +41,16 @@ class QueryGoldenTest {
   @BeforeAll
   static void importGoldenSet() {
     system = TestSystem.startWithGoldenData(dataDir);
-    reference = Map.of(
-        "clozette-id", new ReferenceQuery(GoldenData.acceptedEvents(), "clozette-id", GAP),
-        "clozette-sg", new ReferenceQuery(GoldenData.acceptedEvents(), "clozette-sg", GAP));
+    List<Event> events = GoldenData.acceptedEvents();
+    reference = Map.of("clozette-id", new ReferenceQuery(events, "clozette-id", GAP), "clozette-sg", new ReferenceQuery(events, "clozette-sg", GAP));
   }
 
+  /** Lets go of the stopped system too: the test classes of this fork stay loaded, and their static fields with them. */
   @AfterAll
   static void stop() {
     system.close();
+    system = null;
+    reference = null;
   }
 
   static List<String> cases() {

@@ -83,9 +83,12 @@ class QueryPropertyTest {
     reference = new ReferenceQuery(events, SITE, 30 * 60_000L);
   }
 
+  /** Lets go of the stopped system too: the test classes of this fork stay loaded, and their static fields with them. */
   @AfterAll
   static void stop() {
     system.close();
+    system = null;
+    reference = null;
   }
 
   static LongStream seeds() {
