@@ -1,5 +1,8 @@
 package com.clozette.analytics.druid;
 
+import com.clozette.analytics.aggregator.http.ApiException;
+import com.clozette.analytics.aggregator.query.Query;
+import com.clozette.analytics.aggregator.query.QueryResult;
 import com.clozette.analytics.aggregator.report.Dimension;
 import com.clozette.analytics.aggregator.report.Interval;
 import com.clozette.analytics.aggregator.report.PageCount;
@@ -554,5 +557,12 @@ public final class DruidReportStore implements ReportStore {
 
   private static String quote(String identifier) {
     return "\"" + identifier.replace("\"", "\"\"") + "\"";
+  }
+
+  /** Not translated to Druid SQL yet (docs/QUERY.md): a clear 501 the caller can act on, never a 500. */
+  @Override
+  public Future<QueryResult> query(Query query) {
+    return Future.failedFuture(new ApiException(501, "not_supported_by_store",
+        "the druid report store cannot answer /api/v2/query yet; the embedded (duckdb) store can"));
   }
 }

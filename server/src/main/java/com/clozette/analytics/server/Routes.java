@@ -6,6 +6,7 @@ import com.clozette.analytics.aggregator.http.ApiErrorHandler;
 import com.clozette.analytics.aggregator.importer.ImportHandler;
 import com.clozette.analytics.aggregator.export.ExportHandlers;
 import com.clozette.analytics.aggregator.http.ApiException;
+import com.clozette.analytics.aggregator.query.QueryHandler;
 import com.clozette.analytics.aggregator.report.ReportHandlers;
 import com.clozette.analytics.collector.CollectorMetrics;
 import com.clozette.analytics.collector.CollectorRoutes;
@@ -16,6 +17,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.time.Clock;
 import java.util.List;
@@ -74,6 +76,10 @@ final class Routes {
     router.get("/api/v1/realtime").handler(staff).handler(reports::realtime);
     router.get("/api/v1/bots").handler(staff).handler(reports::bots);
     router.post("/api/v1/import").handler(staff).handler(new ImportHandler(vertx, storage.importer()));
+    // Vert.x reads a body before any other handler of the route: at most 64 KB, then the token is checked.
+    router.post("/api/v2/query").handler(BodyHandler.create(false).setBodyLimit(QueryHandler.MAX_BODY_BYTES))
+        .handler(staff)
+        .handler(new QueryHandler(storage.reports(), storage.sites(), metrics, clock));
 
     // Partner (and staff) exports: aggregates only
     router.get("/api/v1/export").handler(staffOrPartner).handler(exports::days);

@@ -48,6 +48,8 @@ class AuthMatrixTest {
       new Endpoint("GET", "/api/v1/realtime?site=clozette-id", false),
       new Endpoint("GET", "/api/v1/bots?" + ID_WEEK, false),
       new Endpoint("POST", "/api/v1/import", false),
+      // Staff only, even for a site the partner is granted.
+      new Endpoint("POST", "/api/v2/query", false),
       new Endpoint("GET", "/api/v1/export?" + ID_WEEK, false),
       new Endpoint("GET", "/api/v1/export/pages?" + ID_WEEK, false),
       new Endpoint("GET", "/api/v1/export?" + SG_WEEK, true),
@@ -89,7 +91,10 @@ class AuthMatrixTest {
     };
     HttpResponse<String> response = endpoint.method().equals("GET")
         ? system.get(endpoint.pathAndQuery(), token)
-        : system.post(endpoint.pathAndQuery(), token, "application/x-ndjson", "\n".getBytes(StandardCharsets.UTF_8));
+        : endpoint.pathAndQuery().equals("/api/v2/query")
+            ? system.post(endpoint.pathAndQuery(), token, "application/json",
+                "{\"site\": \"clozette-sg\", \"dateRange\": [\"2026-11-02\", \"2026-11-08\"], \"metrics\": [\"pageviews\"]}".getBytes(StandardCharsets.UTF_8))
+            : system.post(endpoint.pathAndQuery(), token, "application/x-ndjson", "\n".getBytes(StandardCharsets.UTF_8));
     assertEquals(expected, response.statusCode(), response.body());
     if (expected >= 400) {
       assertEquals(expected == 401 ? (token == null ? "missing_token" : "invalid_token") : "forbidden",

@@ -1,6 +1,7 @@
 package com.clozette.analytics.aggregator.http;
 
 import com.clozette.analytics.aggregator.auth.AuthHandler;
+import com.clozette.analytics.aggregator.report.Interval;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
@@ -17,6 +18,8 @@ public final class Params {
    */
   public static final LocalDate EARLIEST = LocalDate.of(2000, 1, 1);
   public static final LocalDate LATEST = LocalDate.of(2100, 1, 1);
+  /** The most buckets a time series may have: 93 days by hour. */
+  public static final int MAX_BUCKETS = 24 * 93;
 
   private Params() {}
 
@@ -85,8 +88,11 @@ public final class Params {
   }
 
   private static Range range(RoutingContext ctx, String site, ZoneId zone) {
-    Instant from = instantOrDate(ctx, "from", zone);
-    Instant to = instantOrDate(ctx, "to", zone);
+    return checkedRange(site, instantOrDate(ctx, "from", zone), instantOrDate(ctx, "to", zone), zone);
+  }
+
+  /** A range however it was given, checked: from before to, both within the years the API serves (400 invalid_range). */
+  public static Range checkedRange(String site, Instant from, Instant to, ZoneId zone) {
     Instant earliest = EARLIEST.atStartOfDay(zone).toInstant();
     Instant latest = LATEST.atStartOfDay(zone).toInstant();
     if (from.isBefore(earliest) || to.isAfter(latest)) {
@@ -97,6 +103,17 @@ public final class Params {
       throw ApiException.badRequest("invalid_range", "from must be before to");
     }
     return new Range(site, from, to, zone);
+  }
+
+  /**
+   * Refuses (400 too_many_buckets) a range that would make more than {@link #MAX_BUCKETS} buckets of
+   * the interval, counted arithmetically before any bucket is built. The count may be one over (a
+   * range ending on a bucket start), hence the tolerance.
+   */
+  public static void requireBucketsWithinCap(Interval interval, Instant from, Instant to, ZoneId zone) {
+    if (interval.bucketsAtMost(from, to, zone) > MAX_BUCKETS + 1) {
+      throw ApiException.badRequest("too_many_buckets", "at most " + MAX_BUCKETS + " buckets (93 days by hour): choose a longer interval or a shorter range");
+    }
   }
 
   public static int integer(RoutingContext ctx, String name, int defaultValue, int min, int max) {

@@ -2,6 +2,8 @@ package com.clozette.analytics.aggregator.report;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.clozette.analytics.aggregator.query.Query;
+import com.clozette.analytics.aggregator.query.QueryResult;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import io.vertx.core.Future;
@@ -91,6 +93,11 @@ public final class CachingReportStore implements ReportStore {
     return cached(query, () -> store.pageExport(query));
   }
 
+  @Override
+  public Future<QueryResult> query(Query query) {
+    return cached(query, () -> store.query(query));
+  }
+
   @SuppressWarnings("unchecked")
   private <T> Future<T> cached(Object query, Supplier<Future<T>> compute) {
     Object hit = cache.getIfPresent(query);
@@ -136,10 +143,20 @@ public final class CachingReportStore implements ReportStore {
       return 1 + series.buckets().size();
     } else if (answer instanceof Results.Breakdown breakdown) {
       return 1 + breakdown.rows().size();
+    } else if (answer instanceof QueryResult result) {
+      return 1 + result.results().size();
     } else if (answer instanceof Report report) {
       return 1 + report.entryPages().size() + report.exitPages().size();
     }
     return 1;
+  }
+
+  private static Instant min(Instant a, Instant b) {
+    return a.isBefore(b) ? a : b;
+  }
+
+  private static Instant max(Instant a, Instant b) {
+    return a.isAfter(b) ? a : b;
   }
 
   private static Range rangeOf(Object query) {
@@ -155,6 +172,11 @@ public final class CachingReportStore implements ReportStore {
       return new Range(q.site(), Instant.EPOCH, q.to());
     } else if (query instanceof Queries.PageExport q) {
       return new Range(q.site(), q.from(), q.to());
+    } else if (query instanceof Query q) {
+      // Both ranges, and what lies between them: one span that holds every event the answer reads.
+      return q.compares()
+          ? new Range(q.site(), min(q.from(), q.compareFrom()), max(q.to(), q.compareTo()))
+          : new Range(q.site(), q.from(), q.to());
     }
     throw new IllegalArgumentException("not a cacheable query: " + query);
   }

@@ -16,7 +16,6 @@ import java.time.Duration;
 /** The staff report endpoints: each reads its parameters, checks the site, asks the store. */
 public final class ReportHandlers {
   private static final Duration REALTIME_WINDOW = Duration.ofMinutes(5);
-  private static final int MAX_BUCKETS = 24 * 93;
 
   private final ReportStore store;
   private final Sites sites;
@@ -43,10 +42,7 @@ public final class ReportHandlers {
     if (interval == null) {
       throw ApiException.badRequest("invalid_parameter", "interval must be hour, day, week or month");
     }
-    // Counted, not built: the count may be one over (a range ending on a bucket start), hence the tolerance.
-    if (interval.bucketsAtMost(range.from(), range.to(), range.zone()) > MAX_BUCKETS + 1) {
-      throw ApiException.badRequest("too_many_buckets", "at most " + MAX_BUCKETS + " buckets (93 days by hour): choose a longer interval or a shorter range");
-    }
+    Params.requireBucketsWithinCap(interval, range.from(), range.to(), range.zone());
     answer(ctx, store.timeSeries(new Queries.Series(range.site(), range.from(), range.to(), interval, range.zone())));
   }
 

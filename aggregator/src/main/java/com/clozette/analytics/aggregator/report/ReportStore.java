@@ -1,5 +1,7 @@
 package com.clozette.analytics.aggregator.report;
 
+import com.clozette.analytics.aggregator.query.Query;
+import com.clozette.analytics.aggregator.query.QueryResult;
 import io.vertx.core.Future;
 import java.util.List;
 
@@ -25,4 +27,7 @@ public interface ReportStore {
 
   /** Entry and exit page rows per day for the partner export, small cells folded into (other). */
   Future<List<Results.PageRow>> pageExport(Queries.PageExport query);
+
+  /** Any metrics by any dimensions under any filter (docs/QUERY.md); a store that cannot translate it fails with a 501. */
+  Future<QueryResult> query(Query query);
 }

@@ -1,6 +1,5 @@
 package com.clozette.analytics.aggregator.store;
 
-import com.clozette.analytics.aggregator.report.Dimension;
 import com.clozette.analytics.aggregator.report.Interval;
 import com.clozette.analytics.aggregator.report.Queries;
 import com.clozette.analytics.aggregator.report.Results;
@@ -12,22 +11,9 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /** Breakdowns, new visitors, real-time and the partner page export, read from the detail tables. */
 final class DetailQueries {
-  /** The events column and the sessions column each dimension groups by. */
-  private static final Map<Dimension, String[]> COLUMNS = Map.of(
-      Dimension.PAGE, new String[] {"path", null},
-      Dimension.ENTRY, new String[] {null, "entry_path"},
-      Dimension.EXIT, new String[] {null, "exit_path"},
-      Dimension.REFERRER, new String[] {null, "coalesce(ref_host, '(direct)')"},
-      Dimension.UTM_SOURCE, new String[] {null, "coalesce(utm_source, '(none)')"},
-      Dimension.PLATFORM, new String[] {"platform", "platform"},
-      Dimension.DEVICE, new String[] {"coalesce(device, 'Unknown')", "coalesce(device, 'Unknown')"},
-      Dimension.BROWSER, new String[] {"coalesce(browser, 'Unknown')", "coalesce(browser, 'Unknown')"},
-      Dimension.OS, new String[] {"coalesce(os, 'Unknown')", "coalesce(os, 'Unknown')"});
-
   private static final String VIEWS = """
       SELECT %s AS key, count(*) AS pageviews, count(DISTINCT vid) AS visitors FROM events
       WHERE site = ? AND type = 'pageview' AND NOT bot AND ts >= ? AND ts < ? GROUP BY 1""";
@@ -36,7 +22,7 @@ final class DetailQueries {
       WHERE site = ? AND pageviews > 0 AND start_ts >= ? AND start_ts < ? GROUP BY 1""";
 
   Results.Breakdown breakdown(Connection connection, Queries.Breakdown query) throws SQLException {
-    String[] columns = COLUMNS.get(query.by());
+    String[] columns = {Labels.ofEvent(query.by()), Labels.ofSession(query.by())};
     String sql;
     if (columns[0] != null && columns[1] != null) {
       sql = """

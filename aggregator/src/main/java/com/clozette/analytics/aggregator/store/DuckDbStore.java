@@ -1,5 +1,9 @@
 package com.clozette.analytics.aggregator.store;
 
+import com.clozette.analytics.aggregator.query.Figures;
+import com.clozette.analytics.aggregator.query.Query;
+import com.clozette.analytics.aggregator.query.QueryResult;
+import com.clozette.analytics.aggregator.query.QueryRows;
 import com.clozette.analytics.aggregator.report.DataChange;
 import com.clozette.analytics.aggregator.report.Queries;
 import com.clozette.analytics.aggregator.report.Report;
@@ -369,6 +373,36 @@ public final class DuckDbStore implements EventStore, ReportStore, AutoCloseable
   @Override
   public Future<List<Results.PageRow>> pageExport(Queries.PageExport query) {
     return read(connection -> detailQueries.pageExport(connection, query));
+  }
+
+  /**
+   * Unfiltered queries grouped by nothing but time read the rollups, as the reports do, so their
+   * figures are the reports' own; any other reads the detail ({@link QueryScan}).
+   */
+  @Override
+  public Future<QueryResult> query(Query query) {
+    return read(connection -> query.rollupsAnswer() ? fromRollups(connection, query) : new QueryScan(query).run(connection));
+  }
+
+  private QueryResult fromRollups(Connection connection, Query query) throws SQLException {
+    List<Totals> totals = rollupTotals(connection, query.site(), query.buckets());
+    List<Totals> other = rollupTotals(connection, query.site(), query.compareBuckets());
+    List<QueryRows.Counted> rows = new ArrayList<>(totals.size());
+    for (int i = 0; i < totals.size(); i++) {
+      List<Object> keys = query.dimensions().isEmpty() ? List.of() : List.of(i);
+      Figures comparison = !query.compares() ? null : i < other.size() ? other.get(i).figures() : Figures.NONE;
+      rows.add(new QueryRows.Counted(keys, totals.get(i).figures(), comparison));
+    }
+    return QueryRows.answer(query, QueryRows.orderAndPage(query, rows), rows.size());
+  }
+
+  private List<Totals> rollupTotals(Connection connection, String site, List<Query.Bucket> buckets) throws SQLException {
+    if (buckets.size() == 1) {
+      // The whole range as one: read as the report reads it, whole days from the day rollups.
+      return List.of(reportQueries.totals(connection, site, buckets.get(0).start().toEpochMilli(), buckets.get(0).end().toEpochMilli()));
+    }
+    List<long[]> spans = buckets.stream().map(b -> new long[] {b.start().toEpochMilli(), b.end().toEpochMilli()}).toList();
+    return reportQueries.bucketTotals(connection, site, spans);
   }
 
   private <T> Future<T> read(SqlFunction<T> work) {

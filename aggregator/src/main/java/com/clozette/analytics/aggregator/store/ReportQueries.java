@@ -2,6 +2,7 @@ package com.clozette.analytics.aggregator.store;
 
 import com.clozette.analytics.aggregator.report.PageCount;
 import com.clozette.analytics.aggregator.report.Queries;
+import com.clozette.analytics.aggregator.report.Rates;
 import com.clozette.analytics.aggregator.report.Report;
 import com.clozette.analytics.aggregator.report.ReportQuery;
 import com.clozette.analytics.aggregator.report.Results;
@@ -117,24 +118,45 @@ final class ReportQueries {
   Results.TimeSeries timeSeries(Connection connection, Queries.Series query) throws SQLException {
     long from = query.from().toEpochMilli();
     long to = query.to().toEpochMilli();
-    Rollup hourly = Rollup.load(connection, Grain.HOUR, query.site(), Math.floorDiv(from, HOUR), Math.floorDiv(to + HOUR - 1, HOUR));
-    List<Results.Bucket> buckets = new ArrayList<>();
     List<Instant> boundaries = query.interval().boundaries(query.from(), query.to(), query.zone());
+    List<long[]> spans = new ArrayList<>();
     for (int i = 0; i + 1 < boundaries.size(); i++) {
-      long start = Math.max(from, boundaries.get(i).toEpochMilli());
-      long end = Math.min(to, boundaries.get(i + 1).toEpochMilli());
-      Split split = Split.of(start, end);
-      Totals totals = new Totals();
-      hourly.addTo(totals, query.site(), split.fromHour(), split.toHour(), visitorSets.get(Grain.HOUR));
-      if (!split.edgesEmpty()) {
-        addEdges(connection, totals, query.site(), split);
-      }
-      buckets.add(new Results.Bucket(Instant.ofEpochMilli(start).toString(), Instant.ofEpochMilli(end).toString(),
-          totals.pageviews, totals.visitorCount(), totals.sessions, totals.avgSessionSeconds(),
-          totals.avgTimePerVisitorSeconds(), totals.bounceRate()));
+      spans.add(new long[] {Math.max(from, boundaries.get(i).toEpochMilli()), Math.min(to, boundaries.get(i + 1).toEpochMilli())});
+    }
+    List<Totals> totals = bucketTotals(connection, query.site(), spans);
+    List<Results.Bucket> buckets = new ArrayList<>();
+    for (int i = 0; i < spans.size(); i++) {
+      Totals bucket = totals.get(i);
+      buckets.add(new Results.Bucket(Instant.ofEpochMilli(spans.get(i)[0]).toString(), Instant.ofEpochMilli(spans.get(i)[1]).toString(),
+          bucket.pageviews, bucket.visitorCount(), bucket.sessions, bucket.avgSessionSeconds(),
+          bucket.avgTimePerVisitorSeconds(), bucket.bounceRate()));
     }
     return new Results.TimeSeries(query.site(), query.from().toString(), query.to().toString(),
         query.interval().wireName(), query.zone().getId(), buckets);
+  }
+
+  /**
+   * The totals of consecutive buckets, each [start, end) and computed like a report over it: the
+   * hour rollups loaded once for all of them, the detail at each bucket's partial hours.
+   */
+  List<Totals> bucketTotals(Connection connection, String site, List<long[]> buckets) throws SQLException {
+    List<Totals> totals = new ArrayList<>(buckets.size());
+    if (buckets.isEmpty()) {
+      return totals;
+    }
+    long from = buckets.get(0)[0];
+    long to = buckets.get(buckets.size() - 1)[1];
+    Rollup hourly = Rollup.load(connection, Grain.HOUR, site, Math.floorDiv(from, HOUR), Math.floorDiv(to + HOUR - 1, HOUR));
+    for (long[] bucket : buckets) {
+      Split split = Split.of(bucket[0], bucket[1]);
+      Totals total = new Totals();
+      hourly.addTo(total, site, split.fromHour(), split.toHour(), visitorSets.get(Grain.HOUR));
+      if (!split.edgesEmpty()) {
+        addEdges(connection, total, site, split);
+      }
+      totals.add(total);
+    }
+    return totals;
   }
 
   /** The visitor set and totals of the range: what the visitors summary builds on. */
@@ -245,7 +267,7 @@ final class ReportQueries {
       Double exitRate = null;
       if (withExitRate) {
         long pathViews = views.getOrDefault(paths.get(i), 0L);
-        exitRate = pathViews == 0 ? 0.0 : Report.round6((double) sessions / pathViews);
+        exitRate = Rates.exitRate(sessions, pathViews);
       }
       pages.add(new PageCount(paths.get(i), sessions, exitRate));
     }

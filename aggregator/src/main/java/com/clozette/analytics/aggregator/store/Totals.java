@@ -1,6 +1,7 @@
 package com.clozette.analytics.aggregator.store;
 
-import com.clozette.analytics.aggregator.report.Report;
+import com.clozette.analytics.aggregator.query.Figures;
+import com.clozette.analytics.aggregator.report.Rates;
 import org.roaringbitmap.RoaringBitmap;
 
 /** Additive report totals over some hours and edges; visitors as a set so unions stay exact. */
@@ -16,15 +17,19 @@ final class Totals {
   }
 
   double avgSessionSeconds() {
-    return sessions == 0 ? 0.0 : Report.round6(durationMillis / 1000.0 / sessions);
+    return Rates.avgSessionSeconds(durationMillis, sessions);
   }
 
   double avgTimePerVisitorSeconds() {
-    long visitorCount = visitorCount();
-    return visitorCount == 0 ? 0.0 : Report.round6(durationMillis / 1000.0 / visitorCount);
+    return Rates.avgTimePerVisitorSeconds(durationMillis, visitorCount());
   }
 
   double bounceRate() {
-    return sessions == 0 ? 0.0 : Report.round6((double) bounces / sessions);
+    return Rates.bounceRate(bounces, sessions);
+  }
+
+  /** The counts the query API's metrics are computed from (no exits: the rollups hold none per page here). */
+  Figures figures() {
+    return new Figures(pageviews, visitorCount(), sessions, durationMillis, bounces, 0);
   }
 }

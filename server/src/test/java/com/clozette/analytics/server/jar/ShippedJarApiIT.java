@@ -176,6 +176,8 @@ class ShippedJarApiIT {
       case "POST /api/v1/import" -> request.header("Content-Type", "application/x-ndjson").POST(HttpRequest.BodyPublishers.ofString(
           "{\"id\":\"" + UUID.randomUUID() + "\",\"site\":\"" + SITE + "\",\"type\":\"pageview\",\"ts\":1793573246047,"
               + "\"vid\":\"v1\",\"url\":\"https://www.clozette.co.id/\"}\n"));
+      case "POST /api/v2/query" -> request.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+          document.at("/paths/~1api~1v2~1query/post/requestBody/content/application~1json/example").toString()));
       default -> {
         if (method.equals("GET")) {
           request.GET();
