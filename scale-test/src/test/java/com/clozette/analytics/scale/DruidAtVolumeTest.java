@@ -185,6 +185,8 @@ class DruidAtVolumeTest {
         (importedAt - t0) / 1e9, generated / ((importedAt - t0) / 1e9), (caughtUpAt - t0) / 1e9, generated / ((caughtUpAt - t0) / 1e9),
         rounds, roundsAfterPersist, health);
     assertTrue(caughtUpAt > 0, "Druid caught up within " + INGESTION_TIMEOUT + " by /health: " + health);
+    JsonNode realtime = JSON.readTree(body(port, "/api/v1/realtime?site=" + SITE));
+    assertEquals(0.0, realtime.path("behindSeconds").asDouble(-1), "realtime says Druid is not behind: " + realtime);
     assertTrue(failedWhileIngesting.isEmpty(), "every report answers while Druid ingests: " + failedWhileIngesting);
     assertTrue(indexerPersisted(), "the indexer persisted intermediate segments (else this test covers nothing): see "
         + cluster.root().resolve("var/log"));

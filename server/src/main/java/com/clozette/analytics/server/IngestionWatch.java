@@ -55,6 +55,9 @@ final class IngestionWatch implements AutoCloseable {
   private final AtomicReference<JsonObject> last;
   private final Map<String, Long> pending = new ConcurrentHashMap<>();
   private volatile boolean closed;
+  /** When a check last found everything caught up (System.nanoTime), 0 before the first such check. */
+  private volatile long caughtUpAtNanos;
+  private volatile boolean caughtUp;
   private volatile long timer = -1;
 
   /** @param topicOfDatasource which Kafka topic each datasource's supervisor reads */
@@ -80,6 +83,18 @@ final class IngestionWatch implements AutoCloseable {
   IngestionWatch start() {
     timer = vertx.setTimer(1, id -> check());
     return this;
+  }
+
+  /**
+   * How long since a check last found everything caught up: 0 when the last check did (a check
+   * every {@link #PERIOD}, so within that), -1 before any check did.
+   */
+  double behindSeconds() {
+    if (caughtUp) {
+      return 0;
+    }
+    long at = caughtUpAtNanos;
+    return at == 0 ? -1 : (System.nanoTime() - at) / 1e9;
   }
 
   /** The last check, for {@code /health}. */
@@ -140,7 +155,11 @@ final class IngestionWatch implements AutoCloseable {
       pending.put(ingestion.datasource(), ingestion.pendingRecords());
       datasources.add(ingestion.toJson());
     }
-    return new JsonObject().put("caughtUp", streamProcessorLag == 0 && ingestions.stream().allMatch(Ingestion::caughtUp))
+    caughtUp = streamProcessorLag == 0 && ingestions.stream().allMatch(Ingestion::caughtUp);
+    if (caughtUp) {
+      caughtUpAtNanos = System.nanoTime();
+    }
+    return new JsonObject().put("caughtUp", caughtUp)
         .put("checkedAt", clock.instant().toString())
         .put("streamProcessor", new JsonObject().put("group", kafka.applicationId()).put("topic", kafka.eventsTopic())
             .put("pendingRecords", streamProcessorLag))

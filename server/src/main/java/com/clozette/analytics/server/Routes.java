@@ -41,7 +41,8 @@ final class Routes {
     Router router = Router.router(vertx);
     AuthHandler staff = new AuthHandler(storage.authenticator(), Set.of(Role.STAFF), metrics);
     AuthHandler staffOrPartner = new AuthHandler(storage.authenticator(), Set.of(Role.STAFF, Role.PARTNER), metrics);
-    ReportHandlers reports = new ReportHandlers(storage.reports(), storage.sites(), metrics);
+    ReportHandlers reports = new ReportHandlers(storage.reports(), storage.sites(), metrics,
+        storage.scaleOut() == null ? storage.loader()::lagSeconds : storage.scaleOut()::behindSeconds);
     Clock clock = Clock.systemUTC();
     ExportHandlers exports = new ExportHandlers(storage.reports(), storage.sites(), metrics, clock);
 

@@ -51,6 +51,11 @@ final class ScaleOut implements AutoCloseable {
     return ingestion.health();
   }
 
+  /** How long since Druid last held everything Kafka acknowledged (0: it does; -1: never seen). */
+  double behindSeconds() {
+    return ingestion.behindSeconds();
+  }
+
   /**
    * Blocking: creates missing topics (Kafka must be reachable), starts the stream processor unless
    * this instance is a collector only ({@code kafka.streamProcessor: false}), and submits missing

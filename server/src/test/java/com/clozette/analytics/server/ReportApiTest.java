@@ -129,6 +129,7 @@ class ReportApiTest {
     assertEquals(2, realtime.get("visitors").asLong());
     assertEquals(2, realtime.get("pageviews").asLong());
     assertEquals(300, realtime.get("windowSeconds").asInt());
+    assertEquals(0.0, realtime.get("behindSeconds").asDouble(), "the loader holds everything the log does: " + realtime);
   }
 
   @Test

@@ -151,7 +151,7 @@ public final class EventLoader implements AutoCloseable {
    * How long ago the loader last had everything the log held: 0 while it has, else an upper bound on
    * the age of the oldest event reports do not show yet.
    */
-  private double lagSeconds() {
+  public double lagSeconds() {
     return position.get().compareTo(log.end()) >= 0 ? 0 : (System.nanoTime() - caughtUpAtNanos) / 1e9;
   }
 

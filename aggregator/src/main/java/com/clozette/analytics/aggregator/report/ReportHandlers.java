@@ -12,6 +12,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
+import java.util.function.DoubleSupplier;
 
 /** The staff report endpoints: each reads its parameters, checks the site, asks the store. */
 public final class ReportHandlers {
@@ -20,11 +21,17 @@ public final class ReportHandlers {
   private final ReportStore store;
   private final Sites sites;
   private final MeterRegistry metrics;
+  private final DoubleSupplier storeBehindSeconds;
 
-  public ReportHandlers(ReportStore store, Sites sites, MeterRegistry metrics) {
+  /**
+   * @param storeBehindSeconds how long since the store last held everything acknowledged (0: it
+   *     does; negative: cannot be told), which the realtime answer states
+   */
+  public ReportHandlers(ReportStore store, Sites sites, MeterRegistry metrics, DoubleSupplier storeBehindSeconds) {
     this.store = store;
     this.sites = sites;
     this.metrics = metrics;
+    this.storeBehindSeconds = storeBehindSeconds;
   }
 
   /** {@code GET /api/v1/report}: the RULES.md report. */
@@ -71,11 +78,12 @@ public final class ReportHandlers {
     answer(ctx, store.bots(new Queries.Bots(range.site(), range.from(), range.to(), limit)));
   }
 
-  /** {@code GET /api/v1/realtime}: the last five minutes, never cached. */
+  /** {@code GET /api/v1/realtime}: the last five minutes, never cached, and how fresh the store is. */
   public void realtime(RoutingContext ctx) {
     String site = Params.required(ctx, "site");
     AuthHandler.requireSite(ctx, site, metrics);
-    answer(ctx, store.realtime(site, REALTIME_WINDOW));
+    double behind = storeBehindSeconds.getAsDouble();
+    answer(ctx, store.realtime(site, REALTIME_WINDOW).map(realtime -> realtime.behind(behind)));
   }
 
   /** {@code GET /api/v1/sites}: the sites this token may read, with their time zones. */

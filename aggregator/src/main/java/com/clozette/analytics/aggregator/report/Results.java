@@ -38,7 +38,21 @@ public final class Results {
     }
   }
 
-  public record Realtime(String site, int windowSeconds, long visitors, long pageviews, String asOf) {}
+  /**
+   * @param behindSeconds how long since the store last held everything the system acknowledged: 0
+   *     while it does (so these figures are complete up to {@code asOf}), null when it cannot be told
+   *     (the store does not know it; {@link ReportHandlers} fills it in)
+   */
+  public record Realtime(String site, int windowSeconds, long visitors, long pageviews, String asOf, Double behindSeconds) {
+    public Realtime(String site, int windowSeconds, long visitors, long pageviews, String asOf) {
+      this(site, windowSeconds, visitors, pageviews, asOf, null);
+    }
+
+    /** This answer saying how far behind the store is; a negative value means it cannot be told. */
+    public Realtime behind(double seconds) {
+      return new Realtime(site, windowSeconds, visitors, pageviews, asOf, seconds < 0 ? null : Report.round6(seconds));
+    }
+  }
 
   /**
    * Bot traffic left out of every report, for staff to see what was filtered and why.
