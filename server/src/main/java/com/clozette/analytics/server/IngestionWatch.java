@@ -12,7 +12,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +34,8 @@ final class IngestionWatch implements AutoCloseable {
   /** Past this many pending records the count stops: "far behind" needs no exact figure. */
   static final long COUNT_CAP = 100_000;
   private static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(3);
+  /** Ten minutes of checks: older candidates are dropped, so a Druid stalled longer reads as unknown progress. */
+  private static final int MAX_CANDIDATES = 120;
 
   /** One datasource's ingestion as last checked; {@code pendingRecords} -1 when it could not be told. */
   record Ingestion(String datasource, String topic, String supervisor, long pendingRecords) {
@@ -40,7 +44,7 @@ final class IngestionWatch implements AutoCloseable {
     }
 
     JsonObject toJson() {
-      return new JsonObject().put("datasource", datasource).put("topic", topic).put("supervisor", supervisor)
+      return new JsonObject().put("datasource", datasource).put("supervisor", supervisor)
           .put("caughtUp", caughtUp()).put("pendingRecords", pendingRecords);
     }
   }
@@ -55,9 +59,19 @@ final class IngestionWatch implements AutoCloseable {
   private final AtomicReference<JsonObject> last;
   private final Map<String, Long> pending = new ConcurrentHashMap<>();
   private volatile boolean closed;
-  /** When a check last found everything caught up (System.nanoTime), 0 before the first such check. */
-  private volatile long caughtUpAtNanos;
+  /** Everything acknowledged by this time (System.nanoTime) is in Druid; 0 until a check could tell. */
+  private volatile long caughtUpThroughNanos;
   private volatile boolean caughtUp;
+  /**
+   * Times whose acknowledged events the stream processor had processed at a later check, with the
+   * clean topics' ends that then held their output: once Druid has read up to those ends, it holds
+   * everything acknowledged by that time. Oldest first; touched only by the (sequential) checks.
+   */
+  private final Deque<Candidate> candidates = new ArrayDeque<>();
+  private Map<Integer, Long> previousRawEnd = Map.of();
+  private long previousCheckNanos;
+
+  private record Candidate(long atNanos, Map<String, Map<Integer, Long>> cleanEnds) {}
   private volatile long timer = -1;
 
   /** @param topicOfDatasource which Kafka topic each datasource's supervisor reads */
@@ -86,15 +100,16 @@ final class IngestionWatch implements AutoCloseable {
   }
 
   /**
-   * How long since a check last found everything caught up: 0 when the last check did (a check
-   * every {@link #PERIOD}, so within that), -1 before any check did.
+   * How long ago the newest moment is whose acknowledged events are all in Druid: 0 when the last
+   * check found nothing pending, else at least the time between two checks under steady traffic
+   * ({@link #PERIOD} and the time a check takes); -1 before a check could tell.
    */
   double behindSeconds() {
     if (caughtUp) {
       return 0;
     }
-    long at = caughtUpAtNanos;
-    return at == 0 ? -1 : (System.nanoTime() - at) / 1e9;
+    long through = caughtUpThroughNanos;
+    return through == 0 ? -1 : (System.nanoTime() - through) / 1e9;
   }
 
   /** The last check, for {@code /health}. */
@@ -109,7 +124,7 @@ final class IngestionWatch implements AutoCloseable {
     druid.supervisorStatuses()
         .recover(unreachable -> Future.succeededFuture(topicOfDatasource.keySet().stream()
             .map(datasource -> new SupervisorStatus(datasource, SupervisorStatus.UNREACHABLE, Map.of())).toList()))
-        .compose(statuses -> vertx.executeBlocking(() -> json(streamProcessorLag(), statuses.stream().map(this::ingestion).toList()), false))
+        .compose(statuses -> vertx.executeBlocking(() -> measure(statuses), false))
         .onComplete(done -> {
           if (done.succeeded()) {
             last.set(done.result());
@@ -120,28 +135,73 @@ final class IngestionWatch implements AutoCloseable {
         });
   }
 
-  /** Blocking: the raw events the stream processor has not committed yet, -1 when Kafka does not say. */
-  private long streamProcessorLag() {
-    try {
-      return ReadProgress.consumerGroupLag(kafka.bootstrap(), kafka.applicationId(), kafka.eventsTopic(), KAFKA_TIMEOUT);
-    } catch (RuntimeException kafkaUnreachable) {
-      return -1;
+  /** Blocking: one check of every stage, in pipeline order (the stream processor before Druid). */
+  private JsonObject measure(List<SupervisorStatus> statuses) {
+    long startedNanos = System.nanoTime();
+    ReadProgress.GroupProgress processor = streamProcessor();
+    long processorLag = processor == null ? -1 : processor.backlog().records();
+    List<Ingestion> ingestions = new ArrayList<>();
+    Map<String, Map<Integer, Long>> cleanEnds = new LinkedHashMap<>();
+    for (SupervisorStatus status : statuses) {
+      ReadProgress.Backlog backlog = readable(status) ? backlog(status, null) : ReadProgress.Backlog.UNKNOWN;
+      ingestions.add(new Ingestion(status.datasource(), topicOfDatasource.get(status.datasource()), status.state(), backlog.records()));
+      cleanEnds.put(status.datasource(), backlog.end());
+    }
+    boolean allKnown = cleanEnds.values().stream().noneMatch(Map::isEmpty);
+    if (processor != null && allKnown && processor.hasRead(previousRawEnd)) {
+      // what was acknowledged by the previous check is processed: its output lies within these ends
+      candidates.addLast(new Candidate(previousCheckNanos, cleanEnds));
+      if (candidates.size() > MAX_CANDIDATES) {
+        candidates.removeFirst();
+      }
+    }
+    caughtUp = processorLag == 0 && ingestions.stream().allMatch(Ingestion::caughtUp);
+    if (caughtUp) {
+      caughtUpThroughNanos = startedNanos;
+      candidates.clear();
+    } else {
+      advanceThroughCandidates(statuses);
+    }
+    if (processor != null) {
+      previousRawEnd = processor.backlog().end();
+      previousCheckNanos = startedNanos;
+    }
+    return json(processorLag, ingestions);
+  }
+
+  /** Moves the caught-up time to the newest candidate Druid has read, trying the newest and the oldest. */
+  private void advanceThroughCandidates(List<SupervisorStatus> statuses) {
+    for (Candidate candidate : candidates.isEmpty() ? List.<Candidate>of() : List.of(candidates.getLast(), candidates.getFirst())) {
+      boolean read = statuses.stream().allMatch(status -> readable(status)
+          && backlog(status, candidate.cleanEnds().get(status.datasource())).records() == 0);
+      if (read) {
+        caughtUpThroughNanos = Math.max(caughtUpThroughNanos, candidate.atNanos());
+        while (!candidates.isEmpty() && candidates.getFirst().atNanos() <= candidate.atNanos()) {
+          candidates.removeFirst();
+        }
+        return;
+      }
     }
   }
 
-  /** Blocking: asks Kafka what remains after the supervisor's offsets. */
-  private Ingestion ingestion(SupervisorStatus status) {
-    String topic = topicOfDatasource.get(status.datasource());
-    if (status.nextOffsets().size() < kafka.partitions()) {
-      // a partition no task reads (between tasks, or no supervisor): nothing can be said
-      return new Ingestion(status.datasource(), topic, status.state(), -1);
-    }
+  /** Blocking: the stream processor's progress on the raw events, null when Kafka does not say. */
+  private ReadProgress.GroupProgress streamProcessor() {
     try {
-      return new Ingestion(status.datasource(), topic, status.state(),
-          ReadProgress.committedRecordsFrom(kafka.bootstrap(), topic, status.nextOffsets(), COUNT_CAP, KAFKA_TIMEOUT));
+      return ReadProgress.consumerGroup(kafka.bootstrap(), kafka.applicationId(), kafka.eventsTopic(), KAFKA_TIMEOUT);
     } catch (RuntimeException kafkaUnreachable) {
-      return new Ingestion(status.datasource(), topic, status.state(), -1);
+      return null;
     }
+  }
+
+  /** Whether a task reads every partition (not between tasks, and a supervisor exists). */
+  private boolean readable(SupervisorStatus status) {
+    return status.nextOffsets().size() >= kafka.partitions();
+  }
+
+  /** Blocking: the committed records after the supervisor's offsets, up to {@code until} (null: the current end). */
+  private ReadProgress.Backlog backlog(SupervisorStatus status, Map<Integer, Long> until) {
+    return ReadProgress.committedRecordsFrom(kafka.bootstrap(), topicOfDatasource.get(status.datasource()), status.nextOffsets(), until,
+        COUNT_CAP, KAFKA_TIMEOUT);
   }
 
   private List<Ingestion> unreachable(String state) {
@@ -155,14 +215,9 @@ final class IngestionWatch implements AutoCloseable {
       pending.put(ingestion.datasource(), ingestion.pendingRecords());
       datasources.add(ingestion.toJson());
     }
-    caughtUp = streamProcessorLag == 0 && ingestions.stream().allMatch(Ingestion::caughtUp);
-    if (caughtUp) {
-      caughtUpAtNanos = System.nanoTime();
-    }
-    return new JsonObject().put("caughtUp", caughtUp)
+    return new JsonObject().put("caughtUp", streamProcessorLag == 0 && ingestions.stream().allMatch(Ingestion::caughtUp))
         .put("checkedAt", clock.instant().toString())
-        .put("streamProcessor", new JsonObject().put("group", kafka.applicationId()).put("topic", kafka.eventsTopic())
-            .put("pendingRecords", streamProcessorLag))
+        .put("streamProcessor", new JsonObject().put("pendingRecords", streamProcessorLag))
         .put("datasources", datasources);
   }
 

@@ -147,10 +147,11 @@ class ExportApiTest {
 
   /**
    * A day of fewer than k visitors is a small cell: its pageviews, session length and bounce are
-   * those few members'. The partner sees its date and none of its figures; staff see them all.
+   * those few members'. The partner sees its date and none of its figures in the daily export and
+   * none of its rows in the page export; staff see them all.
    */
   @Test
-  void aPartnersDailyExportShowsNoFiguresOfADayWithFewerThanKVisitors() throws IOException {
+  void aPartnersExportsShowNoFiguresOfADayWithFewerThanKVisitors() throws IOException {
     long ts = java.time.Instant.parse("2026-10-20T03:00:00Z").toEpochMilli();
     StringBuilder events = new StringBuilder();
     for (int i = 0; i < 3; i++) {
@@ -169,6 +170,12 @@ class ExportApiTest {
     assertEquals("0", rows.get(0).get("pageviews"), "a day without visitors holds nobody: its zeros stay");
     JsonNode json = TestSystem.json(partner("/api/v1/export?" + range + "&format=json").body()).get("rows").get(1);
     assertEquals(List.of("date", "site"), iterate(json.fieldNames()).stream().sorted().toList(), json.toString());
+
+    // nor through the page export, whose (other) rows would add up to the day's exact figures
+    assertTrue(csv(partner("/api/v1/export/pages?" + range)).stream().noneMatch(row -> row.get("date").equals("2026-10-20")),
+        "no page row of the small day");
+    assertTrue(csv(system.get("/api/v1/export/pages?" + range, TestSystem.STAFF_TOKEN)).stream()
+        .anyMatch(row -> row.get("date").equals("2026-10-20")), "staff see it");
 
     HttpResponse<String> staff = system.get("/api/v1/export?" + range, TestSystem.STAFF_TOKEN);
     CSVRecord seen = csv(staff).get(1);

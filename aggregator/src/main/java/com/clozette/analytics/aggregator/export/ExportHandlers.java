@@ -21,10 +21,10 @@ import java.util.List;
 /**
  * The research partner's aggregate exports of whole days, as CSV (header row, versioned) or JSON,
  * streamed a month of days at a time by {@link ChunkedExport}, so no range ever sits in memory.
- * Aggregates only: no visitor id, event id, IP or user agent is in any column. Small cells (the rule
- * of this package): page rows with fewer visitors than the partner's k are folded into
- * {@code (other)}, and a day with fewer than k visitors (but some) shows no figures but its date;
- * staff exports use k = 1.
+ * Aggregates only: no visitor id, event id, IP or user agent is in any column. Small cells: page
+ * rows with fewer visitors than the partner's k are folded into {@code (other)}, and a small day
+ * ({@link SmallCells}) shows no figures but its date in the daily export and no rows in the page
+ * export; staff exports use k = 1.
  */
 public final class ExportHandlers {
   /** Of the page export: bumped when a column is added, removed or changes meaning. */
@@ -68,8 +68,10 @@ public final class ExportHandlers {
     ExportFormat format = ExportFormat.of(ctx);
     ExportWriter writer = format.writer(ctx.response(), "clozette-" + range.site() + "-pages", PageExportRow.COLUMNS,
         new ExportWriter.Header(FORMAT_VERSION, range.site(), range.from().toString(), range.to().toString(), k));
-    stream(ctx, writer, range, (from, to) -> store.pageExport(new Queries.PageExport(range.site(), from, to, range.zone(), top, k))
-        .map(rows -> rows.stream().map(row -> PageExportRow.of(range.site(), k, row)).toList()));
+    stream(ctx, writer, range, (from, to) -> store.timeSeries(new Queries.Series(range.site(), from, to, Interval.DAY, range.zone()))
+        .map(days -> SmallCells.smallDays(days, range.zone(), k))
+        .compose(smallDays -> store.pageExport(new Queries.PageExport(range.site(), from, to, range.zone(), top, k))
+            .map(rows -> rows.stream().filter(row -> !smallDays.contains(row.day())).map(row -> PageExportRow.of(range.site(), k, row)).toList())));
   }
 
   /**
@@ -124,12 +126,12 @@ public final class ExportHandlers {
         "avg_session_seconds", "avg_time_per_visitor_seconds", "bounce_rate", "k");
 
     /**
-     * The day's figures, or none but its date when it had fewer than k visitors but some: a day of one
-     * visitor is that member's pageviews, session length and bounce (empty in CSV, absent in JSON).
+     * The day's figures, or none but its date when it is a small cell ({@link SmallCells}): a day of
+     * one visitor is that member's pageviews, session length and bounce (empty in CSV, absent in JSON).
      */
     static DailyRow of(String site, Results.Bucket bucket, ZoneId zone, int k) {
-      String date = Instant.parse(bucket.start()).atZone(zone).toLocalDate().toString();
-      if (bucket.visitors() > 0 && bucket.visitors() < k) {
+      String date = SmallCells.localDate(bucket, zone);
+      if (SmallCells.isSmallDay(bucket, k)) {
         return new DailyRow(Arrays.asList(DAYS_FORMAT_VERSION, site, date, null, null, null, null, null, null, k));
       }
       return new DailyRow(List.of(DAYS_FORMAT_VERSION, site, date, bucket.pageviews(), bucket.visitors(), bucket.sessions(),

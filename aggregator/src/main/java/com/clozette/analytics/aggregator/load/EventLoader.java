@@ -47,7 +47,8 @@ public final class EventLoader implements AutoCloseable {
    */
   private int batchLimit;
   private volatile boolean running = true;
-  private volatile long caughtUpAtNanos = System.nanoTime();
+  /** Every event logged by this time (System.nanoTime) is in the store; 0 until a batch showed it. */
+  private volatile long caughtUpThroughNanos;
 
   /**
    * @param batchWindow how long a batch waits for more events after its first (zero: loads what is there)
@@ -87,9 +88,12 @@ public final class EventLoader implements AutoCloseable {
     while (running) {
       try (LogReader reader = log.openReader(position.get())) {
         while (running) {
+          // What the log holds now: once a batch reaches it, the store holds all that arrived by now.
+          LogPosition end = log.end();
+          long endSeenNanos = System.nanoTime();
           List<LogRecord> records = reader.poll(batchLimit, IDLE_WAIT);
           if (!records.isEmpty()) {
-            load(gather(reader, records));
+            load(gather(reader, records), end, endSeenNanos);
             batchLimit = Math.min(maxBatch, batchLimit * 2);
           }
         }
@@ -130,7 +134,7 @@ public final class EventLoader implements AutoCloseable {
     return batch;
   }
 
-  private void load(List<LogRecord> records) {
+  private void load(List<LogRecord> records, LogPosition endBefore, long endSeenNanos) {
     List<Event> events = new ArrayList<>(records.size());
     for (LogRecord record : records) {
       events.add(userAgents.classify(EventCodec.decode(record.payload())));
@@ -142,17 +146,22 @@ public final class EventLoader implements AutoCloseable {
     userAgents.countBots(events);
     position.set(next);
     log.release(next);
-    if (next.compareTo(log.end()) >= 0) {
-      caughtUpAtNanos = System.nanoTime();
+    if (next.compareTo(endBefore) >= 0) {
+      caughtUpThroughNanos = endSeenNanos;
     }
   }
 
   /**
-   * How long ago the loader last had everything the log held: 0 while it has, else an upper bound on
-   * the age of the oldest event reports do not show yet.
+   * How old the newest moment is whose logged events are all in the store: 0 while the store holds
+   * everything the log does; under steady traffic about the batch window and a batch's insert; -1
+   * when it cannot be told (a backlog found at start, not yet worked off).
    */
   public double lagSeconds() {
-    return position.get().compareTo(log.end()) >= 0 ? 0 : (System.nanoTime() - caughtUpAtNanos) / 1e9;
+    if (position.get().compareTo(log.end()) >= 0) {
+      return 0;
+    }
+    long through = caughtUpThroughNanos;
+    return through == 0 ? -1 : (System.nanoTime() - through) / 1e9;
   }
 
   private double lagBytes() {

@@ -7,10 +7,14 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.LocalTime;
 import java.time.ZoneId;
+import java.time.ZonedDateTime;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -156,19 +160,51 @@ public final class QueryParser {
     return Params.checkedRange(site, first.atStartOfDay(zone).toInstant(), last.plusDays(1).atStartOfDay(zone).toInstant(), zone);
   }
 
+  /** The comparison range; a refusal of it names {@code compare}. */
   private Params.Range compare(JsonNode node, Params.Range range) {
+    try {
+      return comparedRange(node, range);
+    } catch (ApiException refused) {
+      throw refused.getMessage().startsWith("compare") ? refused
+          : new ApiException(refused.status(), refused.code(), "compare: " + refused.getMessage());
+    }
+  }
+
+  private Params.Range comparedRange(JsonNode node, Params.Range range) {
     if (node == null || node.isNull()) {
       return null;
     }
     if (node.isTextual() && node.asText().equals("previous_period")) {
-      java.time.Duration length = java.time.Duration.between(range.from(), range.to());
-      return Params.checkedRange(range.site(), range.from().minus(length), range.from(), range.zone());
+      return previousPeriod(range);
     }
     if (node.isTextual() && node.asText().equals("year_over_year")) {
       return Params.checkedRange(range.site(), range.from().atZone(range.zone()).minusYears(1).toInstant(),
           range.to().atZone(range.zone()).minusYears(1).toInstant(), range.zone());
     }
     return range("compare", node, range.site(), range.zone());
+  }
+
+  /**
+   * The period just before: as many whole months when the range is whole months (February before
+   * March, not the 31 days before), as many local days when it is whole days (so a daylight-saving
+   * change between them shifts no bucket), else the same duration.
+   */
+  private static Params.Range previousPeriod(Params.Range range) {
+    ZonedDateTime from = range.from().atZone(range.zone());
+    ZonedDateTime to = range.to().atZone(range.zone());
+    boolean wholeDays = from.toLocalTime().equals(LocalTime.MIDNIGHT) && to.toLocalTime().equals(LocalTime.MIDNIGHT);
+    if (wholeDays && from.getDayOfMonth() == 1 && to.getDayOfMonth() == 1) {
+      long months = ChronoUnit.MONTHS.between(from.toLocalDate(), to.toLocalDate());
+      return Params.checkedRange(range.site(), from.toLocalDate().minusMonths(months).atStartOfDay(range.zone()).toInstant(), range.from(),
+          range.zone());
+    }
+    if (wholeDays) {
+      long days = ChronoUnit.DAYS.between(from.toLocalDate(), to.toLocalDate());
+      return Params.checkedRange(range.site(), from.toLocalDate().minusDays(days).atStartOfDay(range.zone()).toInstant(), range.from(),
+          range.zone());
+    }
+    Duration length = Duration.between(range.from(), range.to());
+    return Params.checkedRange(range.site(), range.from().minus(length), range.from(), range.zone());
   }
 
   private static List<Metric> metrics(JsonNode node) {

@@ -1,6 +1,7 @@
 package com.clozette.analytics.aggregator.load;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.clozette.analytics.aggregator.report.DataChange;
 import com.clozette.analytics.aggregator.store.DuckDbStore;
@@ -77,6 +78,33 @@ class EventLoaderTest {
       }
     }
     assertEquals(3, batches.size(), batches.toString());
+  }
+
+  /**
+   * Under steady traffic the log always holds events the store does not yet, but the lag is the age
+   * of what is missing (about the batch window), not the time since the loader was last idle.
+   */
+  @Test
+  void theLagUnderSteadyTrafficIsAboutTheBatchWindowNotTheTimeSinceTheLoaderWasIdle() throws Exception {
+    try (EventLoader loader = new EventLoader(log, LogSettings.defaults().segmentBytes(), store, 50_000, Duration.ofMillis(200),
+        new UserAgentClassifier(100), new SimpleMeterRegistry()).start()) {
+      long started = System.nanoTime();
+      long until = started + Duration.ofSeconds(4).toNanos();
+      double worst = 0;
+      int i = 0;
+      while (System.nanoTime() < until) {
+        log.append(EventCodec.encode(pageview(i++))).get();
+        if (i > 200) {
+          worst = Math.max(worst, loader.lagSeconds());
+        }
+        Thread.sleep(2);
+      }
+      // a lag measured from the last idle moment grows with the traffic's duration; this one does not
+      double elapsed = (System.nanoTime() - started) / 1e9;
+      assertTrue(worst < elapsed / 2, "worst lag " + worst + " s over " + elapsed + " s of steady appends");
+      loader.awaitCaughtUp(Duration.ofSeconds(30));
+      assertEquals(0.0, loader.lagSeconds());
+    }
   }
 
   private static Event pageview(int i) {

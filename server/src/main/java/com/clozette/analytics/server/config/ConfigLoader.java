@@ -264,7 +264,6 @@ public final class ConfigLoader {
     override(config, env, "ANALYTICS_STREAM_PROCESSOR", "kafka", "streamProcessor");
     override(config, env, "ANALYTICS_DRUID_URL", "druid", "url");
     override(config, env, "ANALYTICS_DRUID_OVERLORD_URL", "druid", "overlordUrl");
-    override(config, env, "ANALYTICS_DRUID_SPEC_DIR", "druid", "specDir");
   }
 
   private static void override(ObjectNode config, Map<String, String> env, String variable, String section, String key) {

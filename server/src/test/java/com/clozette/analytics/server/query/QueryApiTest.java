@@ -81,6 +81,28 @@ class QueryApiTest {
     assertTrue(error.get("message").asText().contains(message), error.get("message").asText());
   }
 
+  /**
+   * The period before a whole month is the month before (February before March, not the 31 days
+   * before, which would start on January 29), and before whole days as many local days.
+   */
+  @Test
+  void thePreviousPeriodOfWholeMonthsIsTheMonthsBeforeAndOfWholeDaysTheDaysBefore() {
+    JsonNode march = TestSystem.json(post("{\"site\": \"clozette-id\", \"dateRange\": [\"2026-03-01\", \"2026-03-31\"],"
+        + " \"metrics\": [\"pageviews\"], \"compare\": \"previous_period\"}").body());
+    assertEquals("2026-01-31T17:00:00Z", march.get("compareFrom").asText(), march.toString());
+    assertEquals("2026-02-28T17:00:00Z", march.get("compareTo").asText(), march.toString());
+    JsonNode week = TestSystem.json(post("{" + RANGE + ", \"metrics\": [\"pageviews\"], \"compare\": \"previous_period\"}").body());
+    assertEquals("2026-10-25T17:00:00Z", week.get("compareFrom").asText(), week.toString());
+  }
+
+  /** A comparison range out of bounds is refused naming compare. */
+  @Test
+  void aComparisonOutOfBoundsIsRefusedNamingCompare() {
+    HttpResponse<String> refused = post("{" + RANGE + ", \"metrics\": [\"pageviews\"], \"compare\": [\"1999-01-01\", \"1999-01-02\"]}");
+    assertEquals(400, refused.statusCode(), refused.body());
+    assertTrue(TestSystem.json(refused.body()).get("message").asText().startsWith("compare"), refused.body());
+  }
+
   @Test
   void rangesOutsideTheServedYearsOrTooManyBucketsAreRefusedAsForV1() {
     HttpResponse<String> early = post("{\"site\": \"clozette-id\", \"dateRange\": [\"1999-12-31\", \"2026-11-08\"], \"metrics\": [\"pageviews\"]}");
