@@ -5,14 +5,14 @@
 # Each query: five runs through POST /api/v2/query (a new cache key each run: the limit differs),
 # median wall time from curl; then the floor: ScanFloor.java on the same file, the server stopped.
 # Environment: STORE_DIR (required), SITE [clozette-id], FROM [2026-10-01], TO [2026-10-31], NEEDLE [/looks/],
-# SKIP_BUILD [0], JAVA_OPTS [-Xmx384m].
+# SKIP_BUILD [0], JAVA_OPTS [-Xmx384m], JAR [server/target/clozette-analytics.jar] (another build, for before/after).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 : "${STORE_DIR:?a data directory with analytics.duckdb}"
 SITE=${SITE:-clozette-id}; FROM=${FROM:-2026-10-01}; TO=${TO:-2026-10-31}; NEEDLE=${NEEDLE:-/looks/}
 JAVA_OPTS=${JAVA_OPTS:--Xmx384m}
 if [[ "${SKIP_BUILD:-0}" != 1 ]]; then (cd "$ROOT" && mvn -B -ntp -q -pl server -am package -DskipTests); fi
-JAR="$ROOT/server/target/clozette-analytics.jar"
+JAR=${JAR:-"$ROOT/server/target/clozette-analytics.jar"}
 TOKEN=bench-staff-token-0123456789abcdef
 PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 ANALYTICS_CONFIG="$ROOT/config/analytics.yaml" ANALYTICS_HOST=127.0.0.1 ANALYTICS_PORT=$PORT ANALYTICS_DATA_DIR="$STORE_DIR" \

@@ -69,24 +69,26 @@ final class QueryScan {
     parameters.add(connection.createArrayOf("BIGINT", ends));
     parameters.add(connection.createArrayOf("INTEGER", indexes));
     parameters.add(connection.createArrayOf("INTEGER", periods));
+    // Each pageview finds its session by an ASOF join (the visitor's latest session starting at or
+    // before it; a visitor's sessions never overlap), a merge of two sorted inputs, where an equality
+    // join on the visitor with the time range checked afterwards costs events x sessions per visitor.
     String views = """
         SELECT b.period, b.b_index AS bucket, e.vid, e.path, s.entry_path, s.exit_path, s.ref_host, s.utm_source, s.platform,
           s.device, s.browser, s.os
-        FROM events e
-        JOIN sessions s ON s.vid = e.vid AND e.ts >= s.start_ts AND e.ts <= s.end_ts
+        FROM (SELECT vid, ts, path FROM events WHERE site = ? AND type = 'pageview' AND NOT bot AND ts >= ? AND ts < ?) e
+        ASOF JOIN (SELECT * FROM sessions WHERE site = ? AND end_ts >= ? AND start_ts < ?) s ON s.vid = e.vid AND e.ts >= s.start_ts
         JOIN buckets b ON e.ts >= b.b_start AND e.ts < b.b_end
-        WHERE e.site = ? AND e.type = 'pageview' AND NOT e.bot AND e.ts >= ? AND e.ts < ?
-          AND s.site = ? AND s.pageviews > 0 AND s.end_ts >= ? AND s.start_ts < ?""";
+        WHERE e.ts <= s.end_ts AND s.pageviews > 0""";
     parameters.addAll(List.of(query.site(), lowest, highest, query.site(), lowest, highest));
     String started = """
         SELECT b.period, b.b_index AS bucket, s.vid, s.start_ts, s.end_ts - s.start_ts AS duration, s.pageviews AS session_views,
           e.path, s.entry_path, s.exit_path, s.ref_host, s.utm_source, s.platform, s.device, s.browser, s.os
-        FROM sessions s
-        JOIN events e ON e.vid = s.vid AND e.ts >= s.start_ts AND e.ts <= s.end_ts
+        FROM (SELECT vid, ts, path FROM events WHERE site = ? AND type = 'pageview' AND NOT bot AND ts >= ? AND ts <= ?) e
+        ASOF JOIN (SELECT * FROM sessions WHERE site = ? AND pageviews > 0 AND start_ts >= ? AND start_ts < ?) s
+          ON s.vid = e.vid AND e.ts >= s.start_ts
         JOIN buckets b ON s.start_ts >= b.b_start AND s.start_ts < b.b_end
-        WHERE s.site = ? AND s.pageviews > 0 AND s.start_ts >= ? AND s.start_ts < ?
-          AND e.site = ? AND e.type = 'pageview' AND NOT e.bot AND e.ts >= ? AND e.ts <= ?""";
-    parameters.addAll(List.of(query.site(), lowest, highest, query.site(), lowest, lastSessionEnd));
+        WHERE e.ts <= s.end_ts""";
+    parameters.addAll(List.of(query.site(), lowest, lastSessionEnd, query.site(), lowest, highest));
 
     String keys = keyColumns("");
     String matchedViews = "SELECT period, bucket%s, count(*) AS pageviews, count(DISTINCT vid) AS visitors FROM views WHERE %s GROUP BY ALL"
