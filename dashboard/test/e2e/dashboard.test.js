@@ -315,6 +315,8 @@ const HEADLINE = [
 ];
 const HEADLINE_METRICS = HEADLINE.map(([, field]) => field);
 const CRAWLER = /bot|crawl|spider|facebookexternalhit/i;
+// RULES.md: an id and a visitor id are strings of 1 to 128 characters.
+const validId = (id) => typeof id === 'string' && id.length >= 1 && id.length <= 128;
 
 /**
  * Pageviews of `path` on `site` in [from, to) counted from the golden events file here, by
@@ -330,7 +332,7 @@ function goldenPageviews({ site, path, from, to }) {
     } catch {
       continue;
     }
-    if (event?.type !== 'pageview' || event.site !== site || typeof event.id !== 'string' || typeof event.vid !== 'string' || !Number.isInteger(event.ts)) continue;
+    if (event?.type !== 'pageview' || event.site !== site || !validId(event.id) || !validId(event.vid) || !Number.isInteger(event.ts)) continue;
     if (event.ts < Date.parse(from) || event.ts >= Date.parse(to) || CRAWLER.test(event.ua ?? '')) continue;
     let url;
     try {
@@ -338,7 +340,7 @@ function goldenPageviews({ site, path, from, to }) {
     } catch {
       continue;
     }
-    if ((url.pathname || '/') === path) ids.add(event.id);
+    if (url.host && (url.pathname || '/') === path) ids.add(event.id);
   }
   return ids.size;
 }
@@ -389,6 +391,7 @@ test('clicking a page row filters the whole view, shows a chip, and keeps the fi
     const platformRows = await page.getByTestId('platforms').locator('tbody tr td.num').first().getAttribute('data-value');
     assert.equal(Number(platformRows), platforms.results[0].metrics[0]);
     assert.ok(seen.apiRequests.some((url) => url.pathname === '/api/v2/query'));
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-filtered.png'), fullPage: true });
 
     // A reload (the token is still in the tab) shows the same filtered view from the URL.
     await page.reload();
