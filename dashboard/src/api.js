@@ -1,7 +1,9 @@
 // The report API client. The page is served at /dashboard/ by the same server, so URLs are relative
 // to it ("../api/v1/..."), which also keeps working behind a proxy that mounts the system under a prefix.
+// Questions under filters go to POST ../api/v2/query (docs/QUERY.md).
 
 export const TOP_ROWS = 10;
+export const QUERY_URL = '../api/v2/query';
 
 /** A request that did not answer 2xx JSON: status 0 when the server could not be reached at all. */
 export class ApiError extends Error {
@@ -39,13 +41,14 @@ export function refusalMessage(error) {
  * asked for on every call so that signing out takes effect at once.
  */
 export function createApi({ fetch, token }) {
-  async function get(endpoint, params) {
+  const get = (endpoint, params) => call(apiUrl(endpoint, params), {});
+
+  async function call(url, { method = 'GET', json }) {
     let response;
+    const headers = { Authorization: `Bearer ${token()}`, Accept: 'application/json' };
+    if (json !== undefined) headers['Content-Type'] = 'application/json';
     try {
-      response = await fetch(apiUrl(endpoint, params), {
-        headers: { Authorization: `Bearer ${token()}`, Accept: 'application/json' },
-        cache: 'no-store',
-      });
+      response = await fetch(url, { method, headers, body: json === undefined ? undefined : JSON.stringify(json), cache: 'no-store' });
     } catch (error) {
       throw new ApiError(0, 'network', `the server could not be reached (${error.message})`);
     }
@@ -71,6 +74,8 @@ export function createApi({ fetch, token }) {
     visitors: ({ site, from, to }) => get('visitors', { site, from, to }),
     realtime: ({ site }) => get('realtime', { site }),
     bots: ({ site, from, to }) => get('bots', { site, from, to, limit: TOP_ROWS }),
+    /** POST /api/v2/query with a query of docs/QUERY.md. */
+    query: (query) => call(QUERY_URL, { method: 'POST', json: query }),
   };
 }
 

@@ -59,3 +59,19 @@ export function formatPage(offset, shown, total) {
   const rows = shown === 0 ? 'none' : `${offset + 1}–${offset + shown}`;
   return Number.isFinite(total) ? `${rows} of ${formatCount(total)}` : rows;
 }
+
+/**
+ * The change of a headline figure against the previous period: a count (or a mean) as a signed
+ * percentage of the previous value, a rate as percentage points. Nothing to compare against when the
+ * previous value is 0: "new" when there is something now, else "–". `direction` is up, down or
+ * same (null without a change).
+ */
+export function formatChange(current, previous, { rate = false } = {}) {
+  if (!Number.isFinite(current) || !Number.isFinite(previous)) return { text: NONE, direction: null };
+  if (previous === 0) return { text: current === 0 ? NONE : 'new', direction: null };
+  const change = rate ? (current - previous) * 100 : ((current - previous) / previous) * 100;
+  const shown = Math.abs(change).toFixed(1);
+  const unit = rate ? ' pp' : '%';
+  if (Number(shown) === 0) return { text: `= 0.0${unit}`, direction: 'same' };
+  return change > 0 ? { text: `▲ +${shown}${unit}`, direction: 'up' } : { text: `▼ −${shown}${unit}`, direction: 'down' };
+}

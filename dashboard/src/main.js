@@ -1,12 +1,16 @@
 // The dashboard page: sign-in, the view controls, and one panel per API answer. Every panel loads on
 // its own, so one failing endpoint shows its error in its panel and leaves the others readable.
+// Clicking a row of a list filters the whole view by that row (reports.js asks the query API then);
+// the filters show as removable chips and live in the page URL beside the range.
 import 'uplot/dist/uPlot.min.css';
 import './styles.css';
 import { ApiError, TOP_ROWS, createApi, refusalMessage, tokenProblem } from './api.js';
 import { createChart } from './chart.js';
 import { byTestId, h } from './dom.js';
-import { exactSeconds, formatClock, formatCount, formatDuration, formatEstimate, formatKey, formatMean, formatPage, formatPercent } from './format.js';
+import { FILTER_DIMENSIONS, filterProblem, parseFilters, withFilter, withoutFilter } from './filters.js';
+import { exactSeconds, formatChange, formatClock, formatCount, formatDuration, formatEstimate, formatKey, formatMean, formatPage, formatPercent } from './format.js';
 import { autoInterval, daysRange, describeRange, addDays, isDate, parseView, resolveRange, viewQuery } from './range.js';
+import { createReports, storeAnswersQueries } from './reports.js';
 
 // sessionStorage: the token lives as long as the tab, and is never sent anywhere but the API header.
 const TOKEN_KEY = 'clozette.dashboard.token';
@@ -54,10 +58,20 @@ const ui = {
   entryPages: find('entry-pages'),
   bots: find('bots'),
   exitPages: find('exit-pages'),
+  storeNotice: find('store-notice'),
+  filterNotice: find('filter-notice'),
+  filterBar: find('filter-bar'),
+  chips: find('filters'),
 };
 const chart = createChart(ui.chart);
 
 const view = parseView(window.location.search);
+const linked = parseFilters(window.location.search);
+view.filters = linked.filters;
+// What the page says about filters it could not apply: those of the link, once.
+let filterNotices = linked.ignored.map((why) => `Ignored a filter of the link: ${why}.`);
+// Set at sign-in, once the store has said whether it answers the query API.
+let reports = createReports(api, false);
 let sites = [];
 // Bumped at sign-out, so that answers still in flight for the old session are dropped.
 let session = 0;
@@ -113,7 +127,7 @@ function showMetric(testid, value, text, title) {
  * A table in a panel. Each column has a label, the cell text, and optionally the raw value
  * (data-value) and a tooltip; `footer` follows the table (a pager).
  */
-function showRows(panel, columns, rows, footer = null) {
+function showRows(panel, columns, rows, footer = null, filter = null) {
   const target = panel.querySelector('.rows');
   if (rows.length === 0) {
     target.replaceChildren(h('p', { class: 'muted' }, 'No data in this range.'), ...(footer ? [footer] : []));
@@ -127,18 +141,39 @@ function showRows(panel, columns, rows, footer = null) {
     h(
       'tbody',
       {},
-      ...rows.map((row) =>
-        h(
+      ...rows.map((row) => {
+        const tr = h(
           'tr',
           {},
           ...columns.map((column) =>
             h('td', { class: cellClass(column), 'data-value': column.raw?.(row), title: column.title?.(row) }, column.text(row)),
           ),
-        ),
-      ),
+        );
+        filter?.(tr, row);
+        return tr;
+      }),
     ),
   );
   target.replaceChildren(table, ...(footer ? [footer] : []));
+}
+
+/**
+ * Makes the rows of a list filter the view by `dimension` on a click (or Enter), with the value in
+ * the row's `field`; nothing when the store does not answer the query API.
+ */
+function rowFilter(dimension, field) {
+  if (!reports.queries) return null;
+  return (tr, row) => {
+    const value = row[field];
+    if (typeof value !== 'string' || filterProblem({ dimension, value })) return;
+    tr.classList.add('filterable');
+    tr.tabIndex = 0;
+    tr.title = `Filter the view: ${FILTER_DIMENSIONS[dimension]} is ${value}`;
+    tr.addEventListener('click', () => setFilters(withFilter(view.filters, dimension, value)));
+    tr.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter') setFilters(withFilter(view.filters, dimension, value));
+    });
+  };
 }
 
 /** What each rule that flags a bot is called on the dashboard. */
@@ -146,28 +181,54 @@ const BOT_SOURCES = { yauaa: 'Yauaa', list: 'crawler list', unknown: '(not recor
 const keyColumn = (label, by, field) => ({ label, text: (row) => formatKey(by, row[field]), title: (row) => String(row[field] ?? '') });
 const countColumn = (label, field) => ({ label, numeric: true, text: (row) => formatCount(row[field]), raw: (row) => row[field] });
 
+/**
+ * A headline figure's change against the previous period, beside it; hidden without a comparison.
+ * The raw previous value is in data-previous, the change's direction in data-direction.
+ */
+function showChange(testid, current, previous, { rate = false, format }) {
+  const element = find(`${testid}-change`);
+  element.hidden = !previous;
+  if (!previous) return;
+  const change = formatChange(current, previous.value, { rate });
+  element.textContent = change.text;
+  element.dataset.previous = String(previous.value);
+  element.dataset.direction = change.direction ?? 'none';
+  element.title = `${format(previous.value)} in the previous period (${previous.range})`;
+}
+
+/** The headline figures, each with its format and whether its change is in percentage points. */
+const HEADLINE = [
+  { testid: 'pageviews', field: 'pageviews', format: formatCount },
+  { testid: 'visitors', field: 'visitors', format: formatCount },
+  { testid: 'sessions', field: 'sessions', format: formatCount },
+  { testid: 'avg-session', field: 'avgSessionSeconds', format: formatDuration, title: exactSeconds },
+  { testid: 'avg-time-per-visitor', field: 'avgTimePerVisitorSeconds', format: formatDuration, title: exactSeconds },
+  { testid: 'bounce-rate', field: 'bounceRate', format: formatPercent, title: String, rate: true },
+];
+
 function loadHeadline(query) {
-  // One report answer feeds the headline and the entry and exit tables.
-  const report = api.report(query);
-  fill(ui.headline, () => report, (r) => {
-    showMetric('pageviews', r.pageviews, formatCount(r.pageviews));
-    const visitors = formatEstimate(r.visitors, r);
-    showMetric('visitors', r.visitors, visitors.text, visitors.title);
-    showMetric('sessions', r.sessions, formatCount(r.sessions));
-    showMetric('avg-session', r.avgSessionSeconds, formatDuration(r.avgSessionSeconds), exactSeconds(r.avgSessionSeconds));
-    showMetric('avg-time-per-visitor', r.avgTimePerVisitorSeconds, formatDuration(r.avgTimePerVisitorSeconds), exactSeconds(r.avgTimePerVisitorSeconds));
-    showMetric('bounce-rate', r.bounceRate, formatPercent(r.bounceRate), String(r.bounceRate));
+  fill(ui.headline, () => reports.headline(query, view.filters), (r) => {
+    const range = r.previous ? describeRange({ from: r.compareFrom, to: r.compareTo }, timeZone()) : null;
+    for (const { testid, field, format, title, rate } of HEADLINE) {
+      const shown = field === 'visitors' ? formatEstimate(r.visitors, r) : { text: format(r[field]), title: title?.(r[field]) };
+      showMetric(testid, r[field], shown.text, shown.title);
+      showChange(testid, r[field], r.previous && { value: r.previous[field], range }, { rate, format });
+    }
   });
-  fill(ui.entryPages, () => report, (r) => showRows(ui.entryPages, [keyColumn('Page', 'page', 'path'), countColumn('Sessions', 'sessions')], r.entryPages ?? []));
-  fill(ui.exitPages, () => report, (r) =>
+  // One answer feeds the entry and exit tables.
+  const pages = reports.pages(query, view.filters);
+  fill(ui.entryPages, () => pages, (r) => showRows(ui.entryPages, [keyColumn('Page', 'page', 'path'), countColumn('Sessions', 'sessions')], r.entryPages ?? [], null, rowFilter('entry', 'path')));
+  fill(ui.exitPages, () => pages, (r) =>
     showRows(
       ui.exitPages,
       [
         keyColumn('Page', 'page', 'path'),
         countColumn('Exits', 'sessions'),
-        { label: 'Exit rate', numeric: true, text: (row) => formatPercent(row.exitRate), raw: (row) => row.exitRate, title: (row) => String(row.exitRate) },
+        { label: 'Exit rate', numeric: true, text: (row) => formatPercent(row.exitRate), raw: (row) => row.exitRate, title: (row) => String(row.exitRate ?? '') },
       ],
       r.exitPages ?? [],
+      null,
+      rowFilter('exit', 'path'),
     ),
   );
 }
@@ -184,7 +245,7 @@ function loadFrequency(query) {
 function loadTimeseries(query) {
   const interval = view.interval === 'auto' ? autoInterval(query) : view.interval;
   ui.interval.options[0].textContent = `Auto (${autoInterval(query)})`;
-  fill(ui.timeseries, () => api.timeseries({ ...query, interval }), (t) => {
+  fill(ui.timeseries, () => reports.timeseries(query, interval, view.filters), (t) => {
     const buckets = t.buckets ?? [];
     const zone = t.timeZone ?? timeZone();
     ui.timeseriesTitle.textContent = `Pageviews and visitors per ${t.interval ?? interval} (${zone})`;
@@ -197,7 +258,7 @@ function loadTimeseries(query) {
 
 function loadBreakdown(breakdown, query, offset) {
   const panel = find(breakdown.testid);
-  fill(panel, () => api.breakdown({ ...query, by: breakdown.by, offset }), (b) => {
+  fill(panel, () => reports.breakdown(query, breakdown.by, offset, view.filters), (b) => {
     const rows = b.rows ?? [];
     const metrics = BREAKDOWN_METRICS.filter(({ field }) => rows.some((row) => typeof row[field] === 'number'));
     const more = Number.isFinite(b.total) ? offset + rows.length < b.total : rows.length === TOP_ROWS;
@@ -211,7 +272,13 @@ function loadBreakdown(breakdown, query, offset) {
             pageButton('Next', !more, () => loadBreakdown(breakdown, query, offset + TOP_ROWS)),
           )
         : null;
-    showRows(panel, [keyColumn(breakdown.keyLabel, breakdown.by, 'key'), ...metrics.map(({ field, label }) => countColumn(label, field))], rows, pager);
+    showRows(
+      panel,
+      [keyColumn(breakdown.keyLabel, breakdown.by, 'key'), ...metrics.map(({ field, label }) => countColumn(label, field))],
+      rows,
+      pager,
+      rowFilter(breakdown.by, 'key'),
+    );
   });
 }
 
@@ -255,9 +322,33 @@ function showDays(query) {
   ui.lastDay.value = addDays(query.to, -1);
 }
 
+/** The filters as chips, each with a button that removes it; and what the page could not apply. */
+function showFilters() {
+  ui.chips.replaceChildren(
+    ...view.filters.map(({ dimension, value }) => {
+      const remove = h('button', { type: 'button', class: 'chip-remove', 'aria-label': `Remove the filter ${FILTER_DIMENSIONS[dimension]} is ${value}` }, '×');
+      remove.addEventListener('click', () => setFilters(withoutFilter(view.filters, dimension)));
+      const label = formatKey(dimension, value);
+      return h('span', { class: 'chip', 'data-testid': 'filter-chip', 'data-dimension': dimension, 'data-value': value, title: value }, `${FILTER_DIMENSIONS[dimension]} is `, h('strong', {}, label), remove);
+    }),
+  );
+  ui.filterBar.hidden = view.filters.length === 0;
+  ui.filterNotice.textContent = filterNotices.join(' ');
+  ui.filterNotice.hidden = filterNotices.length === 0;
+  ui.storeNotice.hidden = reports.queries;
+}
+
+/** Shows the view under other filters. */
+function setFilters(filters) {
+  view.filters = filters;
+  filterNotices = [];
+  load();
+}
+
 /** Puts the view into the controls and the page URL, so a reload or a shared link shows the same. */
 function showView(query) {
   window.history.replaceState(null, '', viewQuery(view));
+  showFilters();
   ui.site.value = view.site;
   ui.range.value = view.range.preset;
   ui.interval.value = view.interval;
@@ -297,6 +388,19 @@ async function enter() {
   }
   ui.site.replaceChildren(...sites.map((site) => h('option', { value: site.id }, `${site.id} (${site.timeZone})`)));
   if (!sites.some((site) => site.id === view.site)) view.site = sites[0].id;
+  let queries;
+  try {
+    queries = await storeAnswersQueries(api, view.site);
+  } catch (failure) {
+    if (mine === session) signOut(refusalMessage(failure));
+    return;
+  }
+  if (mine !== session) return;
+  reports = createReports(api, queries);
+  if (!queries && view.filters.length > 0) {
+    filterNotices.push('Ignored the filters of the link: this store cannot filter.');
+    view.filters = [];
+  }
   ui.signInButton.disabled = false;
   ui.signin.hidden = true;
   ui.dashboard.hidden = false;
@@ -313,6 +417,7 @@ function signOut(message) {
     value.removeAttribute('data-value');
     value.removeAttribute('title');
   }
+  for (const change of ui.dashboard.querySelectorAll('.change')) change.hidden = true;
   for (const rows of ui.dashboard.querySelectorAll('.rows')) rows.replaceChildren();
   for (const panel of ui.dashboard.querySelectorAll('[data-state]')) panel.removeAttribute('data-state');
   find('realtime-as-of').textContent = '';

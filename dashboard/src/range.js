@@ -2,6 +2,8 @@
 // (YYYY-MM-DD, days in the site's time zone) or ISO instants. Pure functions over strings; the time
 // zone and "now" are parameters so the unit tests can fix them.
 
+import { writeFilters } from './filters.js';
+
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 const DAY_MS = 86_400_000;
@@ -93,8 +95,8 @@ export function parseView(search) {
   return { site, range, interval };
 }
 
-/** The page URL query for a view: the inverse of parseView. */
-export function viewQuery({ site, range, interval }) {
+/** The page URL query for a view: the inverse of parseView (and of parseFilters for its filters). */
+export function viewQuery({ site, range, interval, filters = [] }) {
   const params = new URLSearchParams();
   if (site) params.set('site', site);
   if (range.preset === 'custom') {
@@ -104,6 +106,7 @@ export function viewQuery({ site, range, interval }) {
     params.set('range', range.preset);
   }
   if (interval !== 'auto') params.set('interval', interval);
+  writeFilters(params, filters);
   return `?${params}`;
 }
 

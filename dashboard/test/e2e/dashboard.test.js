@@ -1,9 +1,10 @@
 // The dashboard in headless Chromium against the real system holding the golden data set: what a
-// staff member sees must be what expected.json says, and nothing from the data may run as markup.
+// staff member sees must be what expected.json says (or, under filters, what the query API and a
+// count of the golden events made here say), and nothing from the data may run as markup.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { formatCount, formatDuration, formatPercent } from '../../src/format.js';
+import { formatChange, formatCount, formatDuration, formatPercent } from '../../src/format.js';
 import { ARTIFACTS, golden, launchBrowser, startSystem } from './system.js';
 
 const TEST_TIMEOUT_MS = 30_000;
@@ -299,6 +300,179 @@ test('a hostile page path shows as text and runs nothing', { timeout: TEST_TIMEO
     );
     assert.equal(await page.locator('#dashboard img, #dashboard script').count(), 0, 'no element was made from a path');
     assert.equal(await page.evaluate(() => window.__hostile), undefined);
+  } finally {
+    await context.close();
+  }
+});
+
+const HEADLINE = [
+  ['pageviews', 'pageviews'],
+  ['visitors', 'visitors'],
+  ['sessions', 'sessions'],
+  ['avg-session', 'avgSessionSeconds'],
+  ['avg-time-per-visitor', 'avgTimePerVisitorSeconds'],
+  ['bounce-rate', 'bounceRate'],
+];
+const HEADLINE_METRICS = HEADLINE.map(([, field]) => field);
+const CRAWLER = /bot|crawl|spider|facebookexternalhit/i;
+// RULES.md: an id and a visitor id are strings of 1 to 128 characters.
+const validId = (id) => typeof id === 'string' && id.length >= 1 && id.length <= 128;
+
+/**
+ * Pageviews of `path` on `site` in [from, to) counted from the golden events file here, by
+ * RULES.md (valid lines, duplicates once, crawlers left out, the page is the URL's path), not by
+ * the server.
+ */
+function goldenPageviews({ site, path, from, to }) {
+  const ids = new Set();
+  for (const line of golden.events().toString('utf8').split('\n')) {
+    let event;
+    try {
+      event = JSON.parse(line);
+    } catch {
+      continue;
+    }
+    if (event?.type !== 'pageview' || event.site !== site || !validId(event.id) || !validId(event.vid) || !Number.isInteger(event.ts)) continue;
+    if (event.ts < Date.parse(from) || event.ts >= Date.parse(to) || CRAWLER.test(event.ua ?? '')) continue;
+    let url;
+    try {
+      url = new URL(event.url);
+    } catch {
+      continue;
+    }
+    if (url.host && (url.pathname || '/') === path) ids.add(event.id);
+  }
+  return ids.size;
+}
+
+/** The headline figures of the page, by the query API's metric names (raw values). */
+async function headlineShown(page) {
+  const shown = {};
+  for (const [testid, field] of HEADLINE) shown[field] = (await metric(page, testid)).value;
+  return shown;
+}
+
+/** The headline figures the query API answers for the golden week under `filters`. */
+async function headlineAsked(filters) {
+  const answer = await system.query({ site: 'clozette-id', dateRange: [GOLDEN_WEEK.from, GOLDEN_WEEK.to], metrics: HEADLINE_METRICS, filters });
+  const values = answer.results[0]?.metrics ?? HEADLINE_METRICS.map(() => 0);
+  return Object.fromEntries(HEADLINE_METRICS.map((field, i) => [field, values[i]]));
+}
+
+const assertHeadline = (shown, expected, what) => {
+  for (const field of HEADLINE_METRICS) assertClose(shown[field], expected[field], `${what}: ${field}`);
+};
+
+test('clicking a page row filters the whole view, shows a chip, and keeps the filter in the URL', { timeout: 60_000 }, async () => {
+  const { context, page, seen } = await openDashboard(`?from=${GOLDEN_WEEK.from}&to=${GOLDEN_WEEK.to}&site=clozette-id`);
+  try {
+    await signIn(page, system.staffToken);
+    await settledPanels(page);
+    const firstRow = page.getByTestId('top-pages').locator('tbody tr').first();
+    const path = await firstRow.locator('td').first().getAttribute('title');
+    await firstRow.click();
+    await page.getByTestId('filter-chip').waitFor();
+    const panels = await settledPanels(page);
+    assert.deepEqual(panels, Object.fromEntries(PANELS.map((id) => [id, 'ready'])), 'every panel loads under the filter');
+
+    const filters = [['is', 'page', [path]]];
+    assert.deepEqual(new URL(page.url()).searchParams.getAll('f'), [`is,page,${path}`]);
+    assert.deepEqual(await page.getByTestId('filter-chip').evaluateAll((chips) => chips.map((chip) => chip.textContent)), [`Page is ${path}×`]);
+    const asked = await headlineAsked(filters);
+    const filtered = await headlineShown(page);
+    assertHeadline(filtered, asked, 'the headline under the filter is what the query API answers');
+    const counted = goldenPageviews({ site: 'clozette-id', path, ...GOLDEN_WEEK });
+    assert.equal(filtered.pageviews, counted, `pageviews of ${path} counted in the golden events`);
+    assert.ok(counted < golden.report({ site: 'clozette-id', ...GOLDEN_WEEK }).pageviews, 'the filter narrows the view');
+    // Every list and the chart are asked under the filter too.
+    assert.deepEqual((await tableRows(page, 'top-pages')).map(([shown]) => shown), [path]);
+    assert.equal(Number(await page.getByTestId('chart').getAttribute('data-pageviews')), counted);
+    const platforms = await system.query({ site: 'clozette-id', dateRange: [GOLDEN_WEEK.from, GOLDEN_WEEK.to], metrics: ['pageviews'], dimensions: ['platform'], filters });
+    const platformRows = await page.getByTestId('platforms').locator('tbody tr td.num').first().getAttribute('data-value');
+    assert.equal(Number(platformRows), platforms.results[0].metrics[0]);
+    assert.ok(seen.apiRequests.some((url) => url.pathname === '/api/v2/query'));
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-filtered.png'), fullPage: true });
+
+    // A reload (the token is still in the tab) shows the same filtered view from the URL.
+    await page.reload();
+    await page.getByTestId('filter-chip').waitFor();
+    await settledPanels(page);
+    assertHeadline(await headlineShown(page), filtered, 'after a reload');
+
+    // Removing the chip returns to the unfiltered figures of expected.json.
+    await page.getByTestId('filter-chip').getByRole('button').click();
+    await page.getByTestId('filter-bar').waitFor({ state: 'hidden' });
+    await settledPanels(page);
+    assert.deepEqual(new URL(page.url()).searchParams.getAll('f'), []);
+    const expected = golden.report({ site: 'clozette-id', ...GOLDEN_WEEK });
+    assertHeadline(await headlineShown(page), expected, 'without the filter');
+    assert.equal((await tableRows(page, 'top-pages')).length, 10);
+    assert.deepEqual(seen.errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('filters on two dimensions all hold, Site vs App rows included', { timeout: 60_000 }, async () => {
+  const { context, page } = await openDashboard(`?from=${GOLDEN_WEEK.from}&to=${GOLDEN_WEEK.to}&site=clozette-id`);
+  try {
+    await signIn(page, system.staffToken);
+    await settledPanels(page);
+    const app = page.getByTestId('platforms').locator('tbody tr', { hasText: /^App/ });
+    await app.click();
+    await page.getByTestId('filter-chip').waitFor();
+    await settledPanels(page);
+    const referrer = await page.getByTestId('referrers').locator('tbody tr td').first().getAttribute('title');
+    await page.getByTestId('referrers').locator('tbody tr').first().click();
+    await page.getByTestId('filter-chip').nth(1).waitFor();
+    await settledPanels(page);
+    assert.deepEqual(new URL(page.url()).searchParams.getAll('f'), ['is,platform,app', `is,referrer,${referrer}`]);
+    const filters = [['is', 'platform', ['app']], ['is', 'referrer', [referrer]]];
+    assertHeadline(await headlineShown(page), await headlineAsked(filters), 'under both filters');
+  } finally {
+    await context.close();
+  }
+});
+
+test('each headline figure shows its change against the previous period', { timeout: TEST_TIMEOUT_MS }, async () => {
+  // The second half of the golden week against the first: both periods hold traffic.
+  const range = { from: '2026-11-05T12:00:00Z', to: '2026-11-09T00:00:00Z' };
+  const { context, page } = await openDashboard(`?from=${range.from}&to=${range.to}&site=clozette-id`);
+  try {
+    await signIn(page, system.staffToken);
+    await settledPanels(page);
+    const answer = await system.query({ site: 'clozette-id', dateRange: [range.from, range.to], metrics: HEADLINE_METRICS, compare: 'previous_period' });
+    const [row] = answer.results;
+    for (const [i, [testid, field]] of HEADLINE.entries()) {
+      const change = await page.getByTestId(`${testid}-change`).evaluate((element) => ({ hidden: element.hidden, text: element.textContent, previous: Number(element.dataset.previous) }));
+      assert.equal(change.hidden, false, testid);
+      assertClose(change.previous, row.comparison.metrics[i], `${testid}: previous ${field}`);
+      assert.ok(row.comparison.metrics[i] > 0, `${field}: the previous period has traffic`);
+      assert.equal(change.text, formatChange(row.metrics[i], row.comparison.metrics[i], { rate: field === 'bounceRate' }).text, testid);
+      assert.match(change.text, field === 'bounceRate' ? /^[▲▼=] [+−]?\d+\.\d pp$/ : /^[▲▼=] [+−]?\d+\.\d%$/, testid);
+    }
+  } finally {
+    await context.close();
+  }
+});
+
+test('an unusable filter of the link is ignored with a notice, a hostile one shows as text', { timeout: TEST_TIMEOUT_MS }, async () => {
+  const hostile = '/<img src=x onerror="window.__hostile=3">';
+  const link = new URLSearchParams({ from: GOLDEN_WEEK.from, to: GOLDEN_WEEK.to, site: 'clozette-id' });
+  link.append('f', 'is,pag,/looks/1');
+  link.append('f', `is,page,${hostile}`);
+  const { context, page, seen } = await openDashboard(`?${link}`);
+  try {
+    await signIn(page, system.staffToken);
+    const panels = await settledPanels(page);
+    assert.deepEqual(panels, Object.fromEntries(PANELS.map((id) => [id, 'ready'])));
+    assert.match(await page.getByTestId('filter-notice').textContent(), /is,pag,\/looks\/1 \(unknown dimension 'pag'\)/);
+    assert.equal(await page.getByTestId('filter-chip').textContent(), `Page is ${hostile}×`);
+    assert.equal((await metric(page, 'pageviews')).value, 0, 'no pageview of that page');
+    assert.equal(await page.locator('#dashboard img, #dashboard script').count(), 0);
+    assert.equal(await page.evaluate(() => window.__hostile), undefined);
+    assert.deepEqual(new URL(page.url()).searchParams.getAll('f'), [`is,page,${hostile}`], 'the URL keeps only the filter in use');
+    assert.deepEqual(seen.errors, []);
   } finally {
     await context.close();
   }

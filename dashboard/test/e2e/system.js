@@ -43,6 +43,16 @@ export async function startSystem() {
       if (response.status !== 200) throw new Error(`import answered ${response.status}: ${await response.text()}`);
       return response.json();
     },
+    /** POST /api/v2/query with the staff token; answers the query answer. */
+    async query(body) {
+      const response = await fetch(`${base}/api/v2/query`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${staffToken}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      if (response.status !== 200) throw new Error(`the query answered ${response.status}: ${await response.text()}`);
+      return response.json();
+    },
     /** GET an API path with the staff token, as JSON. */
     async get(path) {
       const response = await fetch(`${base}${path}`, { headers: { Authorization: `Bearer ${staffToken}` } });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { exactSeconds, formatClock, formatCount, formatDuration, formatEstimate, formatKey, formatMean, formatPage, formatPercent } from '../../src/format.js';
+import { exactSeconds, formatChange, formatClock, formatCount, formatDuration, formatEstimate, formatKey, formatMean, formatPage, formatPercent } from '../../src/format.js';
 
 test('counts are grouped by thousands', () => {
   assert.equal(formatCount(1008), '1,008');
@@ -77,4 +77,19 @@ test('visitors estimated from a sketch are marked and their error stated; exact 
   const estimate = formatEstimate(1239, { visitorsApprox: true, visitorsRelativeStandardError: 0.01625 });
   assert.equal(estimate.text, '≈1,239');
   assert.match(estimate.title, /±1\.6% \(relative standard error\)/);
+});
+
+test('a change against the previous period is a signed percentage with an arrow, a rate in points', () => {
+  assert.deepEqual(formatChange(120, 100), { text: '▲ +20.0%', direction: 'up' });
+  assert.deepEqual(formatChange(75, 100), { text: '▼ −25.0%', direction: 'down' });
+  assert.deepEqual(formatChange(100, 100), { text: '= 0.0%', direction: 'same' });
+  assert.deepEqual(formatChange(0.55, 0.5, { rate: true }), { text: '▲ +5.0 pp', direction: 'up' });
+  assert.deepEqual(formatChange(0.4, 0.5, { rate: true }), { text: '▼ −10.0 pp', direction: 'down' });
+});
+
+test('no change is shown against a previous value of 0 or a missing one', () => {
+  assert.deepEqual(formatChange(5, 0), { text: 'new', direction: null });
+  assert.deepEqual(formatChange(0, 0), { text: '–', direction: null });
+  assert.deepEqual(formatChange(0.3, 0, { rate: true }), { text: 'new', direction: null });
+  assert.deepEqual(formatChange(5, undefined), { text: '–', direction: null });
 });
