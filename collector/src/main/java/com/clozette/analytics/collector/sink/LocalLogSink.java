@@ -22,7 +22,7 @@ public final class LocalLogSink implements EventSink {
   public Future<Void> store(List<Event> events) {
     List<byte[]> records = new ArrayList<>(events.size());
     for (Event event : events) {
-      records.add(EventCodec.encode(event));
+      records.add(EventCodec.encodeRecord(event));
     }
     try {
       // Durability: the collector's 2xx waits on this future. EventLog completes it only after the
