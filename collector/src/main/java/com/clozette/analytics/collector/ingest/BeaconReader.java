@@ -59,7 +59,7 @@ final class BeaconReader {
         case "type" -> orElse(client.text(field), "pageview");
         case "id" -> {
           String id = client.text(field);
-          yield isAbsent(id) ? RandomIds.next() : id;
+          yield isAbsent(id) ? RandomIds.eventId() : id;
         }
         case "vid" -> {
           String vid = client.text(field);
