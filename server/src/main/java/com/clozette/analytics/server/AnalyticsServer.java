@@ -155,7 +155,7 @@ public final class AnalyticsServer implements AutoCloseable {
     EventParser parser = new EventParser(new ObjectMapper(), config.siteIds());
     Importer importer = new Importer(parser, userAgents, store, metrics);
     return new Storage(log, store, reports, new Sites(zones(config)), loader, importer, parser, userAgents, authenticator(config),
-        new LocalLogSink(vertx, log), null);
+        new LocalLogSink(log), null);
   }
 
   /**
