@@ -8,6 +8,9 @@
 #   baseline   another build of the jar (BASELINE_JAR, e.g. one built from main and copied aside), run
 #              exactly as collector: a before/after comparison measured in the same run, alternating,
 #              so that a machine whose load changes over minutes treats both alike (issue 11)
+#   collector-only  the collector alone (CollectorOnly.java on the jar's class path): the same routes,
+#              validation, binary record and durable append (FSYNC), one HTTP server per core, no loader,
+#              DuckDB or API (issue 11)
 #   collector-kafka  the same jar with store: druid, sink: kafka: an event is acknowledged once Kafka
 #              (a single KRaft broker started here, a child JVM from scale-test/target/kafka/lib) acked
 #              it (acks=all, idempotent producer); the Kafka Streams processor (dedupe, sessions) runs in
@@ -19,7 +22,7 @@
 # collector (and of the Kafka broker) and peak RSS. Figures go to BENCHMARKS.md.
 #
 # Environment (defaults in brackets): TARGETS ["nginx bare collector"] (any of nginx, bare, collector,
-# baseline, collector-kafka; nginx is always run: it is the reference), BASELINE_JAR [] (required with baseline), ROUNDS [3], DURATION [10s], THREADS [2],
+# baseline, collector-only, collector-kafka; nginx is always run: it is the reference), BASELINE_JAR [] (required with baseline), ROUNDS [3], DURATION [10s], THREADS [2],
 # CONNECTIONS [64], VISITORS [1, or 10000 with collector-kafka] (1: every request is visitor
 # bench-visitor-0001, as in the first figures; N: a visitor id drawn at random from N per request, see
 # pixel.lua. The stream processor keeps a visitor's whole timeline in one state entry, so one visitor
@@ -50,6 +53,7 @@ NGINX_PORT=$(free_port)
 BARE_PORT=$(free_port)
 COLLECTOR_PORT=$(free_port)
 BASELINE_PORT=$(free_port)
+ONLY_PORT=$(free_port)
 KAFKA_COLLECTOR_PORT=$(free_port)
 KAFKA_PORT=$(free_port)
 KAFKA_CONTROLLER_PORT=$(free_port)
@@ -160,6 +164,17 @@ start_collector() {
   grep -o 'native transport: [a-z]*' "$WORK/$target.log" | sed "s/^/[bench] $target /" >&2 || true
 }
 
+start_collector_only() {
+  mkdir -p "$WORK/data-only"
+  # shellcheck disable=SC2086
+  java $COLLECTOR_JAVA_OPTS -cp "$ROOT/server/target/clozette-analytics.jar" "$ROOT/bench/collector/CollectorOnly.java" \
+    "$ONLY_PORT" "$WORK/data-only" "$FSYNC" > "$WORK/collector-only.log" 2>&1 &
+  PID_OF[collector-only]=$!
+  PIDS+=("$!")
+  await_up "http://127.0.0.1:$ONLY_PORT/health"
+  grep -o 'native transport: [a-z]*' "$WORK/collector-only.log" | sed 's/^/[bench] collector-only /' >&2 || true
+}
+
 # A single-node KRaft Kafka 4.1 as the scale-test's DruidCluster starts it, on free loopback ports.
 start_kafka() {
   mkdir -p "$WORK/kafka"
@@ -205,7 +220,7 @@ declare -A PID_OF=()
 
 port_of() {
   case $1 in
-    nginx) echo $NGINX_PORT ;; bare) echo $BARE_PORT ;; collector) echo $COLLECTOR_PORT ;; baseline) echo $BASELINE_PORT ;;
+    nginx) echo $NGINX_PORT ;; bare) echo $BARE_PORT ;; collector) echo $COLLECTOR_PORT ;; baseline) echo $BASELINE_PORT ;; collector-only) echo $ONLY_PORT ;;
     collector-kafka) echo $KAFKA_COLLECTOR_PORT ;;
   esac
 }
@@ -276,6 +291,7 @@ main() {
   start_nginx
   if wants bare; then start_bare; fi
   if wants collector; then start_collector; fi
+  if wants collector-only; then start_collector_only; fi
   if wants baseline; then
     [[ -f "${BASELINE_JAR:-}" ]] || { log "baseline needs BASELINE_JAR, a jar file"; exit 1; }
     start_collector baseline "$BASELINE_JAR" "$BASELINE_PORT"
