@@ -5,6 +5,12 @@
 #   collector  server/target/clozette-analytics.jar, sink: log (the embedded default): validation,
 #              enrichment, cookie, durable append to the local event log; the loader tailing the log
 #              into DuckDB runs in the same process
+#   baseline   another build of the jar (BASELINE_JAR, e.g. one built from main and copied aside), run
+#              exactly as collector: a before/after comparison measured in the same run, alternating,
+#              so that a machine whose load changes over minutes treats both alike (issue 11)
+#   collector-only  the collector alone (CollectorOnly.java on the jar's class path): the same routes,
+#              validation, binary record and durable append (FSYNC), one HTTP server per core, no loader,
+#              DuckDB or API (issue 11)
 #   collector-kafka  the same jar with store: druid, sink: kafka: an event is acknowledged once Kafka
 #              (a single KRaft broker started here, a child JVM from scale-test/target/kafka/lib) acked
 #              it (acks=all, idempotent producer); the Kafka Streams processor (dedupe, sessions) runs in
@@ -16,7 +22,7 @@
 # collector (and of the Kafka broker) and peak RSS. Figures go to BENCHMARKS.md.
 #
 # Environment (defaults in brackets): TARGETS ["nginx bare collector"] (any of nginx, bare, collector,
-# collector-kafka; nginx is always run: it is the reference), ROUNDS [3], DURATION [10s], THREADS [2],
+# baseline, collector-only, collector-kafka; nginx is always run: it is the reference), BASELINE_JAR [] (required with baseline), ROUNDS [3], DURATION [10s], THREADS [2],
 # CONNECTIONS [64], VISITORS [1, or 10000 with collector-kafka] (1: every request is visitor
 # bench-visitor-0001, as in the first figures; N: a visitor id drawn at random from N per request, see
 # pixel.lua. The stream processor keeps a visitor's whole timeline in one state entry, so one visitor
@@ -46,6 +52,8 @@ free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1
 NGINX_PORT=$(free_port)
 BARE_PORT=$(free_port)
 COLLECTOR_PORT=$(free_port)
+BASELINE_PORT=$(free_port)
+ONLY_PORT=$(free_port)
 KAFKA_COLLECTOR_PORT=$(free_port)
 KAFKA_PORT=$(free_port)
 KAFKA_CONTROLLER_PORT=$(free_port)
@@ -142,16 +150,29 @@ start_bare() {
   await_up "http://127.0.0.1:$BARE_PORT/p.gif"
 }
 
+# Starts a log-mode collector: start_collector [target jar port] (defaults: collector, the built jar).
 start_collector() {
-  mkdir -p "$WORK/data"
+  local target=${1:-collector} jar=${2:-$ROOT/server/target/clozette-analytics.jar} port=${3:-$COLLECTOR_PORT}
+  mkdir -p "$WORK/data-$target"
   # shellcheck disable=SC2086
-  ANALYTICS_CONFIG="$ROOT/config/analytics.yaml" ANALYTICS_HOST=127.0.0.1 ANALYTICS_PORT=$COLLECTOR_PORT \
-    ANALYTICS_DATA_DIR="$WORK/data" ANALYTICS_FSYNC=$FSYNC \
-    java $COLLECTOR_JAVA_OPTS -jar "$ROOT/server/target/clozette-analytics.jar" > "$WORK/collector.log" 2>&1 &
-  PID_OF[collector]=$!
+  ANALYTICS_CONFIG="$ROOT/config/analytics.yaml" ANALYTICS_HOST=127.0.0.1 ANALYTICS_PORT=$port \
+    ANALYTICS_DATA_DIR="$WORK/data-$target" ANALYTICS_FSYNC=$FSYNC \
+    java $COLLECTOR_JAVA_OPTS -jar "$jar" > "$WORK/$target.log" 2>&1 &
+  PID_OF[$target]=$!
   PIDS+=("$!")
-  await_up "http://127.0.0.1:$COLLECTOR_PORT/health"
-  grep -o 'native transport: [a-z]*' "$WORK/collector.log" | sed 's/^/[bench] collector /' >&2 || true
+  await_up "http://127.0.0.1:$port/health"
+  grep -o 'native transport: [a-z]*' "$WORK/$target.log" | sed "s/^/[bench] $target /" >&2 || true
+}
+
+start_collector_only() {
+  mkdir -p "$WORK/data-only"
+  # shellcheck disable=SC2086
+  java $COLLECTOR_JAVA_OPTS -cp "$ROOT/server/target/clozette-analytics.jar" "$ROOT/bench/collector/CollectorOnly.java" \
+    "$ONLY_PORT" "$WORK/data-only" "$FSYNC" > "$WORK/collector-only.log" 2>&1 &
+  PID_OF[collector-only]=$!
+  PIDS+=("$!")
+  await_up "http://127.0.0.1:$ONLY_PORT/health"
+  grep -o 'native transport: [a-z]*' "$WORK/collector-only.log" | sed 's/^/[bench] collector-only /' >&2 || true
 }
 
 # A single-node KRaft Kafka 4.1 as the scale-test's DruidCluster starts it, on free loopback ports.
@@ -199,7 +220,7 @@ declare -A PID_OF=()
 
 port_of() {
   case $1 in
-    nginx) echo $NGINX_PORT ;; bare) echo $BARE_PORT ;; collector) echo $COLLECTOR_PORT ;;
+    nginx) echo $NGINX_PORT ;; bare) echo $BARE_PORT ;; collector) echo $COLLECTOR_PORT ;; baseline) echo $BASELINE_PORT ;; collector-only) echo $ONLY_PORT ;;
     collector-kafka) echo $KAFKA_COLLECTOR_PORT ;;
   esac
 }
@@ -232,10 +253,10 @@ run_wrk() {
 # (suffixed "+" when it had not caught up).
 await_idle() {
   local target=$1 start=$SECONDS
-  [[ $target == collector || $target == collector-kafka ]] || { echo 0; return; }
+  [[ $target == collector || $target == baseline || $target == collector-kafka ]] || { echo 0; return; }
   while ((SECONDS - start < IDLE_TIMEOUT)); do
-    if [[ $target == collector ]]; then
-      curl -s "http://127.0.0.1:$COLLECTOR_PORT/metrics" | awk '/^analytics_log_lag_bytes/ { lag = int($2) } END { exit !(lag == 0 && NR > 0) }' && break
+    if [[ $target == collector || $target == baseline ]]; then
+      curl -s "http://127.0.0.1:$(port_of "$target")/metrics" | awk '/^analytics_log_lag_bytes/ { lag = int($2) } END { exit !(lag == 0 && NR > 0) }' && break
     else
       # Every event the collector appended to Kafka has been read by the stream processor.
       curl -s "http://127.0.0.1:$KAFKA_COLLECTOR_PORT/metrics" | awk '
@@ -270,13 +291,18 @@ main() {
   start_nginx
   if wants bare; then start_bare; fi
   if wants collector; then start_collector; fi
+  if wants collector-only; then start_collector_only; fi
+  if wants baseline; then
+    [[ -f "${BASELINE_JAR:-}" ]] || { log "baseline needs BASELINE_JAR, a jar file"; exit 1; }
+    start_collector baseline "$BASELINE_JAR" "$BASELINE_PORT"
+  fi
   if wants collector-kafka; then start_kafka; start_collector_kafka; fi
   log "targets: ${TARGETS[*]}; visitors: $VISITORS; warming up every target (${DURATION} each, not recorded)"
   local target endpoint round waited
   for target in "${TARGETS[@]}"; do
     for endpoint in pixel collect; do run_wrk "$target" "$endpoint" "$DURATION" >/dev/null; done
     waited=$(await_idle "$target")
-    [[ $target == collector* ]] && log "$target caught up $waited s after the warm-up"
+    [[ $target == collector* || $target == baseline ]] && log "$target caught up $waited s after the warm-up"
   done
   : > "$WORK/results"
   touch "$WORK/sampling"
@@ -291,7 +317,7 @@ main() {
         c1=$(cpu_of "${PID_OF[$target]:-}"); k1=$(cpu_of "${PID_OF[kafka]:-}")
         waited=$(await_idle "$target")
         c2=$(cpu_of "${PID_OF[$target]:-}"); k2=$(cpu_of "${PID_OF[kafka]:-}")
-        log "round $round $endpoint $target: $rps req/s, p50 $p50 ms, p99 $p99 ms, $n requests, $bad non-2xx/errors$([[ $target == collector* ]] && echo ", caught up after $waited s")"
+        log "round $round $endpoint $target: $rps req/s, p50 $p50 ms, p99 $p99 ms, $n requests, $bad non-2xx/errors$([[ $target == collector* || $target == baseline ]] && echo ", caught up after $waited s")"
         echo "$endpoint $target $rps $p50 $p99 $n $bad $c0 $c1 $c2 $k0 $k1 $k2 ${waited%+}" >> "$WORK/results"
       done
     done
@@ -322,6 +348,13 @@ for endpoint in ("pixel", "collect"):
         runs = med[(endpoint, target)]
         print(f"| {name[endpoint]} | {target} | {m(runs, 'rps'):,.0f} | {m(runs, 'p50'):.2f} | {m(runs, 'p99'):.2f} | "
               f"{m(runs, 'rps') / m(base, 'rps'):.2f}x | {m(runs, 'p99') / m(base, 'p99'):.2f}x | {sum(r['bad'] for r in runs)} |")
+if "collector" in targets and "baseline" in targets:
+    print()
+    print("| endpoint | collector/baseline req/s | collector/baseline p50 | collector/baseline p99 |")
+    print("| --- | ---: | ---: | ---: |")
+    for endpoint in ("pixel", "collect"):
+        base, new = med[(endpoint, "baseline")], med[(endpoint, "collector")]
+        print(f"| {name[endpoint]} | {m(new, 'rps') / m(base, 'rps'):.2f}x | {m(new, 'p50') / m(base, 'p50'):.2f}x | {m(new, 'p99') / m(base, 'p99'):.2f}x |")
 if "collector" in targets and "collector-kafka" in targets:
     print()
     print("| endpoint | Kafka/log req/s | Kafka/log p50 | Kafka/log p99 |")
@@ -329,7 +362,7 @@ if "collector" in targets and "collector-kafka" in targets:
     for endpoint in ("pixel", "collect"):
         log, kafka = med[(endpoint, "collector")], med[(endpoint, "collector-kafka")]
         print(f"| {name[endpoint]} | {m(kafka, 'rps') / m(log, 'rps'):.2f}x | {m(kafka, 'p50') / m(log, 'p50'):.2f}x | {m(kafka, 'p99') / m(log, 'p99'):.2f}x |")
-collectors = [t for t in targets if t.startswith("collector")]
+collectors = [t for t in targets if t.startswith("collector") or t == "baseline"]
 if collectors:
     print()
     print("CPU per request (medians; 'during' = the wrk run, 'after' = until caught up, divided by the run's requests):")

@@ -33,10 +33,14 @@ public final class HttpLimits {
   /**
    * Also turns off HTTP/2 over cleartext (h2c upgrade): HTTP/2 carries the URL in a header, past the
    * request-line limit, and no browser speaks h2c; HTTP/2 over TLS is not negotiated either (ALPN is off).
+   * And WebSocket compression: no route is a WebSocket, and offering the extensions puts a handler in
+   * every connection's pipeline that inspects every request and response (issue 11).
    */
   public static HttpServerOptions applyTo(HttpServerOptions options) {
     return options
         .setHttp2ClearTextEnabled(false)
+        .setPerFrameWebSocketCompressionSupported(false)
+        .setPerMessageWebSocketCompressionSupported(false)
         .setMaxInitialLineLength(MAX_REQUEST_LINE_BYTES)
         .setMaxHeaderSize(MAX_HEADER_BYTES)
         .setIdleTimeout(IDLE_TIMEOUT_SECONDS);

@@ -70,7 +70,7 @@ class ClientAddressTest {
       server.get(PIXEL).putHeader("X-Forwarded-For", "203.0.113.77").send().await();
 
       String bytes = new String(server.logFileBytes(), StandardCharsets.ISO_8859_1);
-      assertTrue(bytes.contains("\"ip\":\"203.0.113.0\""), bytes);
+      assertTrue(bytes.contains("203.0.113.0"), bytes);
       assertFalse(bytes.contains("203.0.113.77"), bytes);
     }
   }

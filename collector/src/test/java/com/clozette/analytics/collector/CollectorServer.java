@@ -76,7 +76,7 @@ final class CollectorServer implements AutoCloseable {
     }
     SimpleMeterRegistry metrics = new SimpleMeterRegistry();
     CollectorMetrics collectorMetrics = new CollectorMetrics(metrics);
-    Router router = new CollectorRoutes(settings, new LocalLogSink(vertx, log), collectorMetrics,
+    Router router = new CollectorRoutes(settings, new LocalLogSink(log), collectorMetrics,
         Clock.fixed(NOW, ZoneOffset.UTC)).mount(Router.router(vertx));
     HttpServer http = vertx.createHttpServer(HttpLimits.applyTo(new HttpServerOptions()))
         .invalidRequestHandler(HttpLimits.invalidRequestHandler(collectorMetrics))

@@ -9,9 +9,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * The stored form of an {@link Event}: one compact JSON object, as written to the event log (and to
- * Kafka at scale). Field names are those of RULES.md plus the enrichment fields; absent optional
- * fields are left out. Streaming Jackson, because this runs once per event on the beacon hot path.
+ * The stored forms of an {@link Event}. {@link #encode}: one compact JSON object, the record of the
+ * Kafka events topic (and of event logs written before issue 11); field names are those of RULES.md
+ * plus the enrichment fields, absent optional fields are left out. {@link #encodeRecord}: the compact
+ * binary record the collector writes to the local event log ({@link BinaryEventRecord}), because
+ * it runs once per beacon on the event loop. {@link #decode} reads either, so logs written by an older
+ * version still load.
  */
 public final class EventCodec {
   private static final JsonFactory JSON = new JsonFactory();
@@ -48,8 +51,25 @@ public final class EventCodec {
     return out.toByteArray();
   }
 
-  /** Decodes what {@link #encode} wrote. Records in the log were validated before they were written. */
+  /** The binary record of the local event log; see {@link BinaryEventRecord}. */
+  public static byte[] encodeRecord(Event event) {
+    return BinaryEventRecord.encode(event);
+  }
+
+  /**
+   * Decodes what {@link #encode} or {@link #encodeRecord} wrote, told apart by the first byte (a
+   * JSON record starts with '{'). Records were validated before they were written.
+   *
+   * @throws IllegalArgumentException if the bytes are neither form, or a truncated or garbled record
+   */
   public static Event decode(byte[] bytes) {
+    if (bytes.length > 0 && bytes[0] == BinaryEventRecord.VERSION) {
+      return BinaryEventRecord.decode(bytes);
+    }
+    return decodeJson(bytes);
+  }
+
+  private static Event decodeJson(byte[] bytes) {
     String id = null, site = null, vid = null, url = null, ref = null, ua = null, name = null, props = null;
     String botSource = null, device = null, browser = null, os = null, ip = null;
     EventType type = null;

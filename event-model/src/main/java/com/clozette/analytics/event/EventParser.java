@@ -5,6 +5,7 @@ import static com.clozette.analytics.event.EventLimits.*;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Set;
 
 /**
@@ -35,36 +36,46 @@ public final class EventParser {
 
   /** Validates a JSON object as an event. Unknown fields are ignored. */
   public Event parse(JsonNode node) throws InvalidEventException {
-    if (node == null || !node.isObject()) {
+    if (!(node instanceof ObjectNode object)) {
       throw new InvalidEventException("not_an_object", "an event must be a JSON object");
     }
-    String site = requiredText(node, "site", 64);
+    return parse(EventFields.of(object), null);
+  }
+
+  /**
+   * Validates an event's fields, wherever they were read from; the one place the rules are applied,
+   * in this order, so every source reports the same first problem.
+   *
+   * @param anonymizedIp the client's address as the collector anonymised it, or null
+   */
+  public Event parse(EventFields fields, String anonymizedIp) throws InvalidEventException {
+    String site = requiredText(fields, "site", 64);
     if (!SITE.matcher(site).matches()) {
       throw new InvalidEventException("invalid_site", "site must match ^[a-z0-9][a-z0-9-]{0,63}$");
     }
     if (!knownSites.contains(site)) {
       throw new InvalidEventException("unknown_site", "site '" + site + "' is not configured");
     }
-    String id = requiredText(node, "id", MAX_ID_LENGTH);
-    EventType type = EventType.fromWireName(requiredText(node, "type", 16));
+    String id = requiredText(fields, "id", MAX_ID_LENGTH);
+    EventType type = EventType.fromWireName(requiredText(fields, "type", 16));
     if (type == null) {
       throw new InvalidEventException("invalid_type", "type must be one of pageview, ping, event");
     }
-    long ts = requiredTimestamp(node);
-    String vid = requiredText(node, "vid", MAX_VID_LENGTH);
-    String url = optionalText(node, "url", MAX_URL_LENGTH);
+    long ts = fields.ts();
+    String vid = requiredText(fields, "vid", MAX_VID_LENGTH);
+    String url = optionalText(fields, "url", MAX_URL_LENGTH);
     if (url != null && !Urls.isAbsolute(url)) {
       throw new InvalidEventException("invalid_url", "url must be an absolute URL with scheme and host");
     }
     if (type == EventType.PAGEVIEW && url == null) {
       throw new InvalidEventException("missing_url", "url is required for a pageview");
     }
-    String name = optionalText(node, "name", MAX_NAME_LENGTH);
+    String name = optionalText(fields, "name", MAX_NAME_LENGTH);
     if (type == EventType.EVENT && name == null) {
       throw new InvalidEventException("missing_name", "name is required for a custom event");
     }
     Platform platform = Platform.WEB;
-    String platformName = optionalText(node, "platform", 8);
+    String platformName = optionalText(fields, "platform", 8);
     if (platformName != null) {
       platform = Platform.fromWireName(platformName);
       if (platform == null) {
@@ -73,9 +84,9 @@ public final class EventParser {
     }
     return new Event(
         id, site, type, ts, vid, url,
-        optionalText(node, "ref", MAX_REF_LENGTH),
-        optionalText(node, "ua", MAX_UA_LENGTH),
-        platform, name, props(node), false, null, null, null, null, null);
+        optionalText(fields, "ref", MAX_REF_LENGTH),
+        optionalText(fields, "ua", MAX_UA_LENGTH),
+        platform, name, props(fields), false, null, null, null, null, anonymizedIp);
   }
 
   /** Jackson's messages may quote the input's location; the line number says enough. */
@@ -84,24 +95,17 @@ public final class EventParser {
     return location < 0 ? message : message.substring(0, location);
   }
 
-  private static String requiredText(JsonNode node, String field, int maxLength) throws InvalidEventException {
-    String value = optionalText(node, field, maxLength);
+  private static String requiredText(EventFields fields, String field, int maxLength) throws InvalidEventException {
+    String value = optionalText(fields, field, maxLength);
     if (value == null) {
       throw new InvalidEventException("missing_" + field, field + " is required");
     }
     return value;
   }
 
-  private static String optionalText(JsonNode node, String field, int maxLength) throws InvalidEventException {
-    JsonNode value = node.get(field);
-    if (value == null || value.isNull()) {
-      return null;
-    }
-    if (!value.isTextual()) {
-      throw new InvalidEventException("invalid_" + field, field + " must be a string");
-    }
-    String text = value.textValue();
-    if (text.isEmpty()) {
+  private static String optionalText(EventFields fields, String field, int maxLength) throws InvalidEventException {
+    String text = fields.text(field);
+    if (text == null || text.isEmpty()) {
       return null;
     }
     if (text.length() > maxLength) {
@@ -110,27 +114,9 @@ public final class EventParser {
     return text;
   }
 
-  private static long requiredTimestamp(JsonNode node) throws InvalidEventException {
-    JsonNode ts = node.get("ts");
-    if (ts == null || ts.isNull()) {
-      throw new InvalidEventException("missing_ts", "ts is required");
-    }
-    if (!ts.isIntegralNumber() || !ts.canConvertToLong() || ts.longValue() <= 0) {
-      throw new InvalidEventException("invalid_ts", "ts must be an integer of epoch milliseconds > 0");
-    }
-    return ts.longValue();
-  }
-
-  private static String props(JsonNode node) throws InvalidEventException {
-    JsonNode props = node.get("props");
-    if (props == null || props.isNull()) {
-      return null;
-    }
-    if (!props.isObject()) {
-      throw new InvalidEventException("invalid_props", "props must be a JSON object");
-    }
-    String text = props.toString();
-    if (text.length() > MAX_PROPS_LENGTH) {
+  private static String props(EventFields fields) throws InvalidEventException {
+    String text = fields.props();
+    if (text != null && text.length() > MAX_PROPS_LENGTH) {
       throw new InvalidEventException("invalid_props", "props must be at most " + MAX_PROPS_LENGTH + " characters of JSON");
     }
     return text;

@@ -24,10 +24,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
@@ -42,6 +44,7 @@ import java.util.Map;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,12 +78,13 @@ public final class AnalyticsServer implements AutoCloseable {
   private final EventLog log;
   private final DuckDbStore store;
   private final EventLoader loader;
-  private final HttpServer http;
+  /** The HTTP servers sharing the port, one per event loop; the first one chose the port. */
+  private final List<HttpServer> http;
   private final Router router;
   private final PrometheusMeterRegistry metrics;
   private final ScaleOut scaleOut;
 
-  private AnalyticsServer(Vertx vertx, EventLog log, DuckDbStore store, EventLoader loader, HttpServer http, Router router,
+  private AnalyticsServer(Vertx vertx, EventLog log, DuckDbStore store, EventLoader loader, List<HttpServer> http, Router router,
       PrometheusMeterRegistry metrics, ScaleOut scaleOut) {
     this.vertx = vertx;
     this.log = log;
@@ -100,10 +104,7 @@ public final class AnalyticsServer implements AutoCloseable {
     return vertx.executeBlocking(() -> openStorage(vertx, config, metrics))
         .compose(storage -> {
           Router router = new Routes(vertx, config, metrics, storage).build();
-          return vertx.createHttpServer(httpOptions(config.tls()))
-              .invalidRequestHandler(withHsts(config.tls(), HttpLimits.invalidRequestHandler(new CollectorMetrics(metrics))))
-              .requestHandler(withHsts(config.tls(), router))
-              .listen(config.port(), config.host())
+          return listen(vertx, config, router, new CollectorMetrics(metrics))
               .map(http -> new AnalyticsServer(vertx, storage.log(), storage.store(), storage.loader(), http, router, metrics,
                   storage.scaleOut()))
               .onFailure(failure -> storage.close());
@@ -111,6 +112,29 @@ public final class AnalyticsServer implements AutoCloseable {
         .onSuccess(server -> LOG.info("Clozette Analytics listening on {}://{}:{} (native transport: {})",
             config.tls() == null ? "http" : "https", config.host(), server.port(), vertx.isNativeTransportEnabled()))
         .onFailure(failure -> vertx.close());
+  }
+
+  /**
+   * One HTTP server per core, each on its own event loop, sharing the port (Vert.x hands each new
+   * connection to the next): a beacon's parsing, validation and encoding then run on both cores of a
+   * 2-core machine instead of queueing behind one loop (issue 11, measured in BENCHMARKS.md). Port 0
+   * (any free port) becomes -1, Vert.x's "one random port shared by every server asking for -1".
+   */
+  private static Future<List<HttpServer>> listen(Vertx vertx, AnalyticsConfig config, Router router, CollectorMetrics collectorMetrics) {
+    HttpServerOptions options = httpOptions(config.tls());
+    Handler<HttpServerRequest> invalid = withHsts(config.tls(), HttpLimits.invalidRequestHandler(collectorMetrics));
+    Handler<HttpServerRequest> requests = withHsts(config.tls(), router);
+    int port = config.port() == 0 ? -1 : config.port();
+    List<HttpServer> servers = new CopyOnWriteArrayList<>();
+    return vertx.deployVerticle(() -> new VerticleBase() {
+          @Override
+          public Future<?> start() {
+            return vertx.createHttpServer(options).invalidRequestHandler(invalid).requestHandler(requests)
+                .listen(port, config.host())
+                .onSuccess(servers::add);
+          }
+        }, new DeploymentOptions().setInstances(Runtime.getRuntime().availableProcessors()))
+        .map(deployed -> servers);
   }
 
   /**
@@ -155,7 +179,7 @@ public final class AnalyticsServer implements AutoCloseable {
     EventParser parser = new EventParser(new ObjectMapper(), config.siteIds());
     Importer importer = new Importer(parser, userAgents, store, metrics);
     return new Storage(log, store, reports, new Sites(zones(config)), loader, importer, parser, userAgents, authenticator(config),
-        new LocalLogSink(vertx, log), null);
+        new LocalLogSink(log), null);
   }
 
   /**
@@ -218,7 +242,7 @@ public final class AnalyticsServer implements AutoCloseable {
   }
 
   public int port() {
-    return http.actualPort();
+    return http.get(0).actualPort();
   }
 
   public Vertx vertx() {
@@ -246,7 +270,7 @@ public final class AnalyticsServer implements AutoCloseable {
   @Override
   public void close() {
     try {
-      http.close().await();
+      Future.all(http.stream().map(HttpServer::close).toList()).await();
       if (scaleOut != null) {
         scaleOut.close();
       } else {

@@ -63,6 +63,30 @@ class RestartTest {
     }
   }
 
+  @Test
+  void eventLogWrittenAsJsonBeforeTheBinaryRecordStillLoads() throws Exception {
+    // An upgrade: the log holds the JSON records an older collector wrote, then the binary records of this one.
+    List<Event> events = GoldenData.acceptedEvents();
+    int upgradeAt = events.size() / 2;
+    Path logDir = dataDir.resolve("log");
+    try (EventLog log = EventLog.open(logDir, LogSettings.defaults())) {
+      List<byte[]> records = new ArrayList<>();
+      for (int i = 0; i < events.size(); i++) {
+        records.add(i < upgradeAt ? EventCodec.encode(events.get(i)) : EventCodec.encodeRecord(events.get(i)));
+      }
+      log.append(records).get();
+    }
+
+    try (TestSystem upgraded = TestSystem.start(dataDir); TestSystem reference = TestSystem.start(referenceDir)) {
+      upgraded.server().awaitLoaded(Duration.ofSeconds(30));
+      reference.importNdjson(ndjson(events));
+      for (GoldenData.Query query : GoldenData.queries()) {
+        assertEquals(reference.report(query.queryString()), upgraded.report(query.queryString()), query.toString());
+        GoldenData.assertMatches(query.expected(), upgraded.report(query.queryString()));
+      }
+    }
+  }
+
   /** Cuts the last segment in the middle of its last record, as a crash mid-write would. */
   private static void tearLastRecord(Path logDir, int lastPayloadBytes) throws IOException {
     Path last;

@@ -1,17 +1,18 @@
 package com.clozette.analytics.collector.ingest;
 
 import com.clozette.analytics.event.Event;
+import com.clozette.analytics.event.EventFields;
 import com.clozette.analytics.event.EventParser;
 import com.clozette.analytics.event.InvalidEventException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * Turns one beacon event (a JSON object, from a /collect body or a pixel's query) into a stored
+ * Turns one beacon event (a JSON object of a /collect body, or a pixel's query) into a stored
  * event: fills in what the collector owns (event time, missing id and visitor id, the user agent
- * from the header) and the default type (pageview), lets {@link EventParser} apply the rules, then adds the client enrichment.
- * A client's own {@code ts} and {@code ua} are overwritten: time and user agent are the
- * collector's to tell.
+ * from the header, the anonymised address) and the default type (pageview), and lets
+ * {@link EventParser} apply the rules to the fields where they were read, in one pass. A client's
+ * own {@code ts} and {@code ua} are overwritten: time and user agent are the collector's to tell.
  */
 final class BeaconReader {
   private final EventParser parser;
@@ -30,30 +31,62 @@ final class BeaconReader {
     Long created = deviceTime(event.get("created"), "created");
     JsonNode sentNode = event.get("sent");
     Long sent = deviceTime(sentNode == null || sentNode.isNull() ? batchSent : sentNode, "sent");
+    return read(EventFields.of(event), created, sent, facts, visitors);
+  }
+
+  /** A pixel's event; its device times are numbers in text. */
+  Event read(PixelQuery query, RequestFacts facts, VisitorIds visitors) throws InvalidEventException {
+    Long created = deviceTime(query.created(), "created");
+    Long sent = deviceTime(query.sent(), "sent");
+    return read(query, created, sent, facts, visitors);
+  }
+
+  private Event read(EventFields client, Long created, Long sent, RequestFacts facts, VisitorIds visitors)
+      throws InvalidEventException {
     if (created != null && sent == null) {
       throw new InvalidEventException("missing_sent", "an event with created needs sent, the device time it was sent at");
     }
-    if (isAbsent(event.get("type"))) {
-      event.put("type", "pageview");
-    }
-    if (isAbsent(event.get("id"))) {
-      event.put("id", RandomIds.next());
-    }
-    if (isAbsent(event.get("vid"))) {
-      event.put("vid", visitors.fallback());
-    }
-    event.put("ts", EventTime.of(facts.receivedAt(), created, sent));
-    if (facts.userAgent() == null) {
-      event.remove("ua");
-    } else {
-      event.put("ua", facts.userAgent());
-    }
-    return parser.parse(event).withIp(facts.ip());
+    return parser.parse(new CollectedFields(client, EventTime.of(facts.receivedAt(), created, sent), facts.userAgent(), visitors),
+        facts.ip());
   }
 
-  /** Absent as EventParser sees it: missing, null or empty. A value of the wrong type is the parser's to refuse. */
-  private static boolean isAbsent(JsonNode value) {
-    return value == null || value.isNull() || (value.isTextual() && value.textValue().isEmpty());
+  /** The client's fields with what the collector owns put in. */
+  private record CollectedFields(EventFields client, long ts, String userAgent, VisitorIds visitors) implements EventFields {
+    @Override
+    public String text(String field) throws InvalidEventException {
+      return switch (field) {
+        case "ua" -> userAgent;
+        case "type" -> orElse(client.text(field), "pageview");
+        case "id" -> {
+          String id = client.text(field);
+          yield isAbsent(id) ? RandomIds.eventId() : id;
+        }
+        case "vid" -> {
+          String vid = client.text(field);
+          yield isAbsent(vid) ? visitors.fallback() : vid;
+        }
+        default -> client.text(field);
+      };
+    }
+
+    @Override
+    public long ts() {
+      return ts;
+    }
+
+    @Override
+    public String props() throws InvalidEventException {
+      return client.props();
+    }
+
+    private static String orElse(String value, String fallback) {
+      return isAbsent(value) ? fallback : value;
+    }
+
+    /** Absent as EventParser sees it: missing, null or empty. A value of the wrong type is the parser's to refuse. */
+    private static boolean isAbsent(String value) {
+      return value == null || value.isEmpty();
+    }
   }
 
   private static Long deviceTime(JsonNode value, String field) throws InvalidEventException {
@@ -61,8 +94,29 @@ final class BeaconReader {
       return null;
     }
     if (!value.isIntegralNumber() || !value.canConvertToLong() || value.longValue() <= 0) {
-      throw new InvalidEventException("invalid_" + field, field + " must be an integer of epoch milliseconds > 0");
+      throw invalidDeviceTime(field);
     }
     return value.longValue();
+  }
+
+  /** As sent in a query: a number parsed as a JSON integer would be, anything else refused. */
+  private static Long deviceTime(String value, String field) throws InvalidEventException {
+    if (value == null) {
+      return null;
+    }
+    long time;
+    try {
+      time = Long.parseLong(value);
+    } catch (NumberFormatException e) {
+      throw invalidDeviceTime(field);
+    }
+    if (time <= 0) {
+      throw invalidDeviceTime(field);
+    }
+    return time;
+  }
+
+  private static InvalidEventException invalidDeviceTime(String field) {
+    return new InvalidEventException("invalid_" + field, field + " must be an integer of epoch milliseconds > 0");
   }
 }

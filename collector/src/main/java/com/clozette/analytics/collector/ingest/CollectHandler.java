@@ -117,7 +117,10 @@ final class CollectHandler implements Handler<RoutingContext> {
       batch.forEach(beacons::add);
       batchSent = root.get("sent");
     }
-    ingest.accept(beacons, batchSent, requests.facts(request), requests.visitorIds(request), originSites)
+    JsonNode sent = batchSent;
+    RequestFacts facts = requests.facts(request);
+    VisitorIds visitors = requests.visitorIds(request);
+    ingest.accept(beacons.size(), (reader, i) -> reader.read(beacons.get(i), sent, facts, visitors), facts, visitors, originSites)
         .onSuccess(outcome -> answer(request, outcome, beacons.size()))
         .onFailure(failure -> {
           if (!request.response().closed()) {

@@ -4,7 +4,6 @@ import com.clozette.analytics.collector.CollectorMetrics;
 import com.clozette.analytics.collector.sink.EventSink;
 import com.clozette.analytics.event.Event;
 import com.clozette.analytics.event.InvalidEventException;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,19 +36,26 @@ final class Ingest {
     this.metrics = metrics;
   }
 
+  /** Reads the event at an index of one request with the reader; the request's facts are the source's to hold. */
+  @FunctionalInterface
+  interface Beacons {
+    Event read(BeaconReader reader, int index) throws InvalidEventException;
+  }
+
   /**
    * Fails only when the sink does; refused events are in the outcome, not a failure.
    *
+   * @param count how many events the request holds
    * @param originSites the sites the request's browser origin may post events of (CORS), or null for
    *     a request without an Origin, which may post any configured site's
    */
-  Future<Outcome> accept(List<JsonNode> beacons, JsonNode batchSent, RequestFacts facts, VisitorIds visitors, Set<String> originSites) {
-    List<Event> events = new ArrayList<>(beacons.size());
+  Future<Outcome> accept(int count, Beacons beacons, RequestFacts facts, VisitorIds visitors, Set<String> originSites) {
+    List<Event> events = new ArrayList<>(count);
     List<Problem> problems = new ArrayList<>(0);
-    for (int i = 0; i < beacons.size(); i++) {
+    for (int i = 0; i < count; i++) {
       Event event;
       try {
-        event = reader.read(beacons.get(i), batchSent, facts, visitors);
+        event = beacons.read(reader, i);
       } catch (InvalidEventException e) {
         metrics.rejected(e.reason());
         problems.add(new Problem(i, e.reason(), e.getMessage()));

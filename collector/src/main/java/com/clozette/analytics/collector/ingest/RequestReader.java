@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
 
 /** Reads the {@link RequestFacts} and the visitor cookie of a beacon request. */
 final class RequestReader {
-  /** What {@link RandomIds} mints, with room for ids of a future scheme; anything else is ignored. */
+  /** What {@link RandomIds#visitorId} mints, with room for ids of a future scheme; anything else is ignored. */
   private static final Pattern VISITOR_COOKIE = Pattern.compile("[A-Za-z0-9_-]{16," + EventLimits.MAX_VID_LENGTH + "}");
 
   private final Clock clock;

@@ -26,7 +26,7 @@ final class VisitorIds {
       return fromCookie;
     }
     if (minted == null) {
-      minted = RandomIds.next();
+      minted = RandomIds.visitorId();
     }
     return minted;
   }
