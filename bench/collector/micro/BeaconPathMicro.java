@@ -91,7 +91,7 @@ public class BeaconPathMicro {
     time("decode JSON record (loader, old)", n, i -> EventCodec.decode(json).ts());
     time("decode binary record (loader, new)", n, i -> EventCodec.decode(binary).ts());
     time("event id, DRBG (old)", n, i -> { byte[] b = new byte[16]; DRBG.nextBytes(b); return B64.encodeToString(b).length(); });
-    time("event id, SplittableRandom (new)", n, i -> RandomIds.eventId().length());
+    time("event id, DRBG drawn 4 KB at a time (new)", n, i -> RandomIds.eventId().length());
     System.out.println(sink == 42 ? "" : "done");
   }
 }

@@ -13,8 +13,8 @@ import java.nio.charset.StandardCharsets;
  *
  * <pre>
  * byte    version (1; a JSON record starts with '{', so the two never collide)
- * byte    type (ordinal of EventType)
- * byte    platform (ordinal of Platform)
+ * byte    type (0 pageview, 1 ping, 2 event: stored codes, not Java's ordinals)
+ * byte    platform (0 web, 1 app)
  * byte    bot (0 or 1)
  * int64   ts, big-endian
  * then, in this order: id site vid url ref ua name props botSource device browser os ip,
@@ -28,8 +28,9 @@ final class BinaryEventRecord {
   static final byte VERSION = 1;
   private static final int FIXED_BYTES = 4 + Long.BYTES;
   private static final int NULL_LENGTH = 0xFFFF;
-  private static final EventType[] TYPES = EventType.values();
-  private static final Platform[] PLATFORMS = Platform.values();
+  /** The stored codes, by position: fixed by the format, whatever order the enums are declared in. */
+  private static final EventType[] TYPES = {EventType.PAGEVIEW, EventType.PING, EventType.EVENT};
+  private static final Platform[] PLATFORMS = {Platform.WEB, Platform.APP};
   private static final ThreadLocal<CharsetDecoder> UTF8 = ThreadLocal.withInitial(() -> StandardCharsets.UTF_8.newDecoder()
       .onMalformedInput(CodingErrorAction.REPORT)
       .onUnmappableCharacter(CodingErrorAction.REPORT));
@@ -47,8 +48,8 @@ final class BinaryEventRecord {
     }
     ByteBuffer out = ByteBuffer.allocate(size);
     out.put(VERSION)
-        .put((byte) event.type().ordinal())
-        .put((byte) event.platform().ordinal())
+        .put(code(TYPES, event.type()))
+        .put(code(PLATFORMS, event.platform()))
         .put((byte) (event.bot() ? 1 : 0))
         .putLong(event.ts());
     for (byte[] field : fields) {
@@ -59,6 +60,42 @@ final class BinaryEventRecord {
       }
     }
     return out.array();
+  }
+
+  private static <T> byte code(T[] codes, T value) {
+    for (int i = 0; i < codes.length; i++) {
+      if (codes[i] == value) {
+        return (byte) i;
+      }
+    }
+    throw new IllegalArgumentException(value + " has no stored code");
+  }
+
+  /**
+   * Whether every field can be stored in this form: UTF-8 holds no unpaired half of a UTF-16 pair
+   * (a JSON body may carry one, {@code "\ud800"}), which {@link String#getBytes} would turn into
+   * '?', so two different ids could be stored as one.
+   */
+  static boolean canStore(Event event) {
+    for (String value : new String[] {event.id(), event.site(), event.vid(), event.url(), event.ref(), event.ua(), event.name(),
+        event.props(), event.botSource(), event.device(), event.browser(), event.os(), event.ip()}) {
+      if (value != null && !wellFormed(value)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean wellFormed(String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static byte[] utf8(String value) {

@@ -53,7 +53,8 @@ public final class EventCodec {
 
   /** The binary record of the local event log; see {@link BinaryEventRecord}. */
   public static byte[] encodeRecord(Event event) {
-    return BinaryEventRecord.encode(event);
+    // An unpaired surrogate has no UTF-8 form; the JSON record escapes it, and decode reads both.
+    return BinaryEventRecord.canStore(event) ? BinaryEventRecord.encode(event) : encode(event);
   }
 
   /**

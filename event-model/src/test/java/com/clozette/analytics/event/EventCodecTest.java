@@ -73,6 +73,38 @@ class EventCodecTest {
     assertEquals(REQUIRED_ONLY, EventCodec.decode(EventCodec.encode(REQUIRED_ONLY)));
   }
 
+  /**
+   * Version 1 of the binary record, byte for byte: logs written by this version must load in every
+   * later one, so the format (field order, the type and platform codes) may not drift with the code.
+   */
+  @Test
+  void theBinaryRecordOfVersionOneIsPinnedByteForByte() {
+    Event ping = new Event("e-1", "clozette-id", EventType.PING, 1764000000123L, "v-1", null, null, "UA", Platform.APP, null, null,
+        false, null, null, null, null, "10.1.2.0");
+    String version1 = "01" + "01" + "01" + "00" + "0000019ab697e87b" + "0003652d31" + "000b636c6f7a657474652d6964" + "0003762d31"
+        + "ffff" + "ffff" + "00025541" + "ffff".repeat(6) + "000831302e312e322e30";
+    assertEquals(version1, java.util.HexFormat.of().formatHex(EventCodec.encodeRecord(ping)));
+    assertEquals(ping, EventCodec.decode(java.util.HexFormat.of().parseHex(version1)));
+  }
+
+  /**
+   * A JSON body may carry half of a UTF-16 pair ({@code "\ud800"}), which has no UTF-8 form: such
+   * an event is stored as JSON, so two ids differing only there stay two events.
+   */
+  @Test
+  void anUnpairedSurrogateSurvivesTheStoredForm() {
+    Event high = new Event("id-\ud800", "clozette-id", EventType.PAGEVIEW, 1764000000123L, "v-1", "https://www.clozette.co.id/", null,
+        null, Platform.WEB, null, null, false, null, null, null, null, null);
+    Event low = new Event("id-\udc00", "clozette-id", EventType.PAGEVIEW, 1764000000123L, "v-1", "https://www.clozette.co.id/", null,
+        null, Platform.WEB, null, null, false, null, null, null, null, null);
+    assertEquals(high, EventCodec.decode(EventCodec.encodeRecord(high)));
+    assertEquals(low, EventCodec.decode(EventCodec.encodeRecord(low)));
+    Event pair = new Event("id-\ud83d\udc57", "clozette-id", EventType.PAGEVIEW, 1764000000123L, "v-1", "https://www.clozette.co.id/",
+        null, null, Platform.WEB, null, null, false, null, null, null, null, null);
+    assertEquals(1, EventCodec.encodeRecord(pair)[0], "a well-formed pair (an emoji) keeps the binary record");
+    assertEquals(pair, EventCodec.decode(EventCodec.encodeRecord(pair)));
+  }
+
   @Test
   void everyTruncationOfABinaryRecordIsRejected() {
     for (Event event : List.of(EVERY_FIELD, REQUIRED_ONLY)) {

@@ -43,6 +43,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
@@ -103,9 +104,14 @@ public final class AnalyticsServer implements AutoCloseable {
     new JvmMemoryMetrics().bindTo(metrics);
     return vertx.executeBlocking(() -> openStorage(vertx, config, metrics))
         .compose(storage -> {
-          Router router = new Routes(vertx, config, metrics, storage).build();
-          return listen(vertx, config, router, new CollectorMetrics(metrics))
-              .map(http -> new AnalyticsServer(vertx, storage.log(), storage.store(), storage.loader(), http, router, metrics,
+          List<Router> routers = new CopyOnWriteArrayList<>();
+          Supplier<Router> newRouter = () -> {
+            Router router = new Routes(vertx, config, metrics, storage).build();
+            routers.add(router);
+            return router;
+          };
+          return listen(vertx, config, newRouter, new CollectorMetrics(metrics))
+              .map(http -> new AnalyticsServer(vertx, storage.log(), storage.store(), storage.loader(), http, routers.get(0), metrics,
                   storage.scaleOut()))
               .onFailure(failure -> storage.close());
         })
@@ -119,17 +125,19 @@ public final class AnalyticsServer implements AutoCloseable {
    * connection to the next): a beacon's parsing, validation and encoding then run on both cores of a
    * 2-core machine instead of queueing behind one loop (issue 11, measured in BENCHMARKS.md). Port 0
    * (any free port) becomes -1, Vert.x's "one random port shared by every server asking for -1".
+   * Each server gets a router of its own: some vertx-web handlers keep unsynchronised state (the
+   * static handler's file cache), safe on one event loop only.
    */
-  private static Future<List<HttpServer>> listen(Vertx vertx, AnalyticsConfig config, Router router, CollectorMetrics collectorMetrics) {
+  private static Future<List<HttpServer>> listen(Vertx vertx, AnalyticsConfig config, Supplier<Router> newRouter,
+      CollectorMetrics collectorMetrics) {
     HttpServerOptions options = httpOptions(config.tls());
     Handler<HttpServerRequest> invalid = withHsts(config.tls(), HttpLimits.invalidRequestHandler(collectorMetrics));
-    Handler<HttpServerRequest> requests = withHsts(config.tls(), router);
     int port = config.port() == 0 ? -1 : config.port();
     List<HttpServer> servers = new CopyOnWriteArrayList<>();
     return vertx.deployVerticle(() -> new VerticleBase() {
           @Override
           public Future<?> start() {
-            return vertx.createHttpServer(options).invalidRequestHandler(invalid).requestHandler(requests)
+            return vertx.createHttpServer(options).invalidRequestHandler(invalid).requestHandler(withHsts(config.tls(), newRouter.get()))
                 .listen(port, config.host())
                 .onSuccess(servers::add);
           }

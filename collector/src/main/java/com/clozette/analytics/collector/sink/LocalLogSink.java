@@ -13,12 +13,15 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The sink of the one-machine system: the {@link EventLog} the loader tails into the store. Events
  * are written as the log's binary record ({@link EventCodec#encodeRecord}), no JSON on the event loop.
  */
 public final class LocalLogSink implements EventSink {
+  private static final Logger LOG = LoggerFactory.getLogger(LocalLogSink.class);
   private final EventLog log;
 
   public LocalLogSink(EventLog log) {
@@ -28,11 +31,11 @@ public final class LocalLogSink implements EventSink {
   @Override
   public Future<Void> store(List<Event> events) {
     List<byte[]> records = new ArrayList<>(events.size());
-    for (Event event : events) {
-      records.add(EventCodec.encodeRecord(event));
-    }
     CompletableFuture<LogPosition> appended;
     try {
+      for (Event event : events) {
+        records.add(EventCodec.encodeRecord(event));
+      }
       // Durability: the collector's 2xx waits on this future. EventLog completes it only after the
       // records were written to the segment file (so they survive kill -9 of this process) and, under
       // the default fsync policy "always", forced to disk (so they survive power loss); see
@@ -76,19 +79,32 @@ public final class LocalLogSink implements EventSink {
     void add(Promise<Void> promise, Throwable failure) {
       completed.add(new Ack(promise, failure));
       if (scheduled.compareAndSet(false, true)) {
-        context.runOnContext(ignored -> drain());
+        try {
+          context.runOnContext(ignored -> drain());
+        } catch (RuntimeException closing) {
+          // the loop is going away: let the next completion try again rather than never
+          scheduled.set(false);
+          throw closing;
+        }
       }
     }
 
-    /** On the loop. Cleared first: an ack added while draining schedules the next task, it is never left behind. */
+    /**
+     * On the loop. Cleared first: an ack added while draining schedules the next task, it is never
+     * left behind. One request's failing answer must not keep the rest of the group waiting.
+     */
     private void drain() {
       scheduled.set(false);
       Ack ack;
       while ((ack = completed.poll()) != null) {
-        if (ack.failure() == null) {
-          ack.promise().complete();
-        } else {
-          ack.promise().fail(ack.failure());
+        try {
+          if (ack.failure() == null) {
+            ack.promise().complete();
+          } else {
+            ack.promise().fail(ack.failure());
+          }
+        } catch (RuntimeException answerFailed) {
+          LOG.warn("answering an acknowledged beacon failed", answerFailed);
         }
       }
     }
