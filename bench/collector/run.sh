@@ -22,7 +22,7 @@
 # collector (and of the Kafka broker) and peak RSS. Figures go to BENCHMARKS.md.
 #
 # Environment (defaults in brackets): TARGETS ["nginx bare collector"] (any of nginx, bare, collector,
-# baseline, collector-only, collector-kafka; nginx is always run: it is the reference), BASELINE_JAR [] (required with baseline), ROUNDS [3], DURATION [10s], THREADS [2],
+# baseline, collector-only, collector-kafka; nginx is always run: it is the reference), BASELINE_JAR [] (required with baseline), BASELINE_CONFIG [config/analytics.yaml] (the baseline's own when it predates a key), ROUNDS [3], DURATION [10s], THREADS [2],
 # CONNECTIONS [64], VISITORS [1, or 10000 with collector-kafka] (1: every request is visitor
 # bench-visitor-0001, as in the first figures; N: a visitor id drawn at random from N per request, see
 # pixel.lua. The stream processor keeps a visitor's whole timeline in one state entry, so one visitor
@@ -153,9 +153,11 @@ start_bare() {
 # Starts a log-mode collector: start_collector [target jar port] (defaults: collector, the built jar).
 start_collector() {
   local target=${1:-collector} jar=${2:-$ROOT/server/target/clozette-analytics.jar} port=${3:-$COLLECTOR_PORT}
+  local config=$ROOT/config/analytics.yaml
+  [[ $target == baseline ]] && config=${BASELINE_CONFIG:-$config}
   mkdir -p "$WORK/data-$target"
   # shellcheck disable=SC2086
-  ANALYTICS_CONFIG="$ROOT/config/analytics.yaml" ANALYTICS_HOST=127.0.0.1 ANALYTICS_PORT=$port \
+  ANALYTICS_CONFIG="$config" ANALYTICS_HOST=127.0.0.1 ANALYTICS_PORT=$port \
     ANALYTICS_DATA_DIR="$WORK/data-$target" ANALYTICS_FSYNC=$FSYNC \
     java $COLLECTOR_JAVA_OPTS -jar "$jar" > "$WORK/$target.log" 2>&1 &
   PID_OF[$target]=$!
