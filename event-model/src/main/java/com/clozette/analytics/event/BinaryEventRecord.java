@@ -37,11 +37,21 @@ final class BinaryEventRecord {
 
   private BinaryEventRecord() {}
 
+  /**
+   * The record, or null when a field cannot be stored in this form: UTF-8 holds no unpaired half
+   * of a UTF-16 pair (a JSON body may carry one as an escape), which {@link String#getBytes}
+   * would turn into '?', so two different ids could be stored as one.
+   */
   static byte[] encode(Event event) {
-    byte[][] fields = {
-        utf8(event.id()), utf8(event.site()), utf8(event.vid()), utf8(event.url()), utf8(event.ref()), utf8(event.ua()),
-        utf8(event.name()), utf8(event.props()), utf8(event.botSource()), utf8(event.device()), utf8(event.browser()),
-        utf8(event.os()), utf8(event.ip())};
+    String[] values = {event.id(), event.site(), event.vid(), event.url(), event.ref(), event.ua(), event.name(), event.props(),
+        event.botSource(), event.device(), event.browser(), event.os(), event.ip()};
+    byte[][] fields = new byte[values.length][];
+    for (int i = 0; i < values.length; i++) {
+      if (values[i] != null && !wellFormed(values[i])) {
+        return null;
+      }
+      fields[i] = utf8(values[i]);
+    }
     int size = FIXED_BYTES;
     for (byte[] field : fields) {
       size += 2 + (field == null ? 0 : field.length);
@@ -69,21 +79,6 @@ final class BinaryEventRecord {
       }
     }
     throw new IllegalArgumentException(value + " has no stored code");
-  }
-
-  /**
-   * Whether every field can be stored in this form: UTF-8 holds no unpaired half of a UTF-16 pair
-   * (a JSON body may carry one, {@code "\ud800"}), which {@link String#getBytes} would turn into
-   * '?', so two different ids could be stored as one.
-   */
-  static boolean canStore(Event event) {
-    for (String value : new String[] {event.id(), event.site(), event.vid(), event.url(), event.ref(), event.ua(), event.name(),
-        event.props(), event.botSource(), event.device(), event.browser(), event.os(), event.ip()}) {
-      if (value != null && !wellFormed(value)) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private static boolean wellFormed(String value) {

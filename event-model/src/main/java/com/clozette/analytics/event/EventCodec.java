@@ -53,8 +53,9 @@ public final class EventCodec {
 
   /** The binary record of the local event log; see {@link BinaryEventRecord}. */
   public static byte[] encodeRecord(Event event) {
-    // An unpaired surrogate has no UTF-8 form; the JSON record escapes it, and decode reads both.
-    return BinaryEventRecord.canStore(event) ? BinaryEventRecord.encode(event) : encode(event);
+    // Null: a field with an unpaired surrogate, which has no UTF-8 form; the JSON record escapes it, and decode reads both.
+    byte[] binary = BinaryEventRecord.encode(event);
+    return binary != null ? binary : encode(event);
   }
 
   /**

@@ -38,7 +38,7 @@ final class IngestionWatch implements AutoCloseable {
   private static final int MAX_CANDIDATES = 120;
 
   /** One datasource's ingestion as last checked; {@code pendingRecords} -1 when it could not be told. */
-  record Ingestion(String datasource, String topic, String supervisor, long pendingRecords) {
+  record Ingestion(String datasource, String supervisor, long pendingRecords) {
     boolean caughtUp() {
       return pendingRecords == 0;
     }
@@ -144,7 +144,7 @@ final class IngestionWatch implements AutoCloseable {
     Map<String, Map<Integer, Long>> cleanEnds = new LinkedHashMap<>();
     for (SupervisorStatus status : statuses) {
       ReadProgress.Backlog backlog = readable(status) ? backlog(status, null) : ReadProgress.Backlog.UNKNOWN;
-      ingestions.add(new Ingestion(status.datasource(), topicOfDatasource.get(status.datasource()), status.state(), backlog.records()));
+      ingestions.add(new Ingestion(status.datasource(), status.state(), backlog.records()));
       cleanEnds.put(status.datasource(), backlog.end());
     }
     boolean allKnown = cleanEnds.values().stream().noneMatch(Map::isEmpty);
@@ -155,7 +155,7 @@ final class IngestionWatch implements AutoCloseable {
         candidates.removeFirst();
       }
     }
-    caughtUp = processorLag == 0 && ingestions.stream().allMatch(Ingestion::caughtUp);
+    caughtUp = allCaughtUp(processorLag, ingestions);
     if (caughtUp) {
       caughtUpThroughNanos = startedNanos;
       candidates.clear();
@@ -204,8 +204,12 @@ final class IngestionWatch implements AutoCloseable {
         COUNT_CAP, KAFKA_TIMEOUT);
   }
 
+  private static boolean allCaughtUp(long streamProcessorLag, List<Ingestion> ingestions) {
+    return streamProcessorLag == 0 && ingestions.stream().allMatch(Ingestion::caughtUp);
+  }
+
   private List<Ingestion> unreachable(String state) {
-    return topicOfDatasource.entrySet().stream().map(datasource -> new Ingestion(datasource.getKey(), datasource.getValue(), state, -1)).toList();
+    return topicOfDatasource.keySet().stream().map(datasource -> new Ingestion(datasource, state, -1)).toList();
   }
 
   private JsonObject json(long streamProcessorLag, List<Ingestion> ingestions) {
@@ -215,7 +219,7 @@ final class IngestionWatch implements AutoCloseable {
       pending.put(ingestion.datasource(), ingestion.pendingRecords());
       datasources.add(ingestion.toJson());
     }
-    return new JsonObject().put("caughtUp", streamProcessorLag == 0 && ingestions.stream().allMatch(Ingestion::caughtUp))
+    return new JsonObject().put("caughtUp", allCaughtUp(streamProcessorLag, ingestions))
         .put("checkedAt", clock.instant().toString())
         .put("streamProcessor", new JsonObject().put("pendingRecords", streamProcessorLag))
         .put("datasources", datasources);
