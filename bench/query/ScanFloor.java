@@ -24,14 +24,32 @@ public class ScanFloor {
       time(connection, "count of matching pageviews", """
           SELECT count(*), count(DISTINCT vid) FROM events
           WHERE site = ? AND type = 'pageview' AND NOT bot AND ts >= ? AND ts < ? AND contains(path, ?)""", site, from, to, needle);
-      time(connection, "their sessions (event-to-session join)", """
-          SELECT count(DISTINCT (s.vid, s.start_ts)) FROM events e JOIN sessions s ON s.vid = e.vid AND e.ts BETWEEN s.start_ts AND s.end_ts
-          WHERE e.site = ? AND e.type = 'pageview' AND NOT e.bot AND e.ts >= ? AND e.ts < ? AND contains(e.path, ?) AND s.site = e.site""",
-          site, from, to, needle);
+      // Stores of schema 5 on keep each event's session start: its session is an equality join away.
+      if (hasSessionStart(connection)) {
+        time(connection, "their sessions (event-to-session join)", """
+            SELECT count(*), sum(s.end_ts - s.start_ts), count(*) FILTER (WHERE s.pageviews = 1)
+            FROM (SELECT DISTINCT vid, session_start FROM events
+              WHERE site = ? AND type = 'pageview' AND NOT bot AND ts >= ? AND ts < ? AND contains(path, ?)) e
+            JOIN sessions s ON s.site = ? AND s.vid = e.vid AND s.start_ts = e.session_start""", site, from, to, needle, site);
+      } else {
+        time(connection, "their sessions (event-to-session join)", """
+            SELECT count(DISTINCT (s.vid, s.start_ts)) FROM events e JOIN sessions s ON s.vid = e.vid AND e.ts BETWEEN s.start_ts AND s.end_ts
+            WHERE e.site = ? AND e.type = 'pageview' AND NOT e.bot AND e.ts >= ? AND e.ts < ? AND contains(e.path, ?) AND s.site = e.site""",
+            site, from, to, needle);
+      }
     }
   }
 
-  private static void time(Connection connection, String what, String sql, String site, long from, long to, String needle) throws Exception {
+  private static boolean hasSessionStart(Connection connection) throws Exception {
+    try (ResultSet columns = connection.createStatement().executeQuery(
+        "SELECT count(*) FROM information_schema.columns WHERE table_name = 'events' AND column_name = 'session_start'")) {
+      columns.next();
+      return columns.getLong(1) > 0;
+    }
+  }
+
+  private static void time(Connection connection, String what, String sql, String site, long from, long to, String needle,
+      String... more) throws Exception {
     long[] millis = new long[5];
     String answer = "";
     for (int i = 0; i < millis.length; i++) {
@@ -41,6 +59,9 @@ public class ScanFloor {
         statement.setLong(2, from);
         statement.setLong(3, to);
         statement.setString(4, needle);
+        for (int p = 0; p < more.length; p++) {
+          statement.setString(5 + p, more[p]);
+        }
         try (ResultSet result = statement.executeQuery()) {
           result.next();
           answer = result.getString(1);

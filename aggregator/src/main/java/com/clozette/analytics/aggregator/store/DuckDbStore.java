@@ -186,11 +186,15 @@ public final class DuckDbStore implements EventStore, ReportStore, AutoCloseable
     }
     if (version == null && !existing) {
       statement.execute(Schema.WRITE_VERSION);
-    } else if ("3".equals(version)) {
-      for (String upgrade : Schema.UPGRADE_FROM_3) {
+      return;
+    }
+    while (version != null && Schema.UPGRADES.containsKey(version)) {
+      for (String upgrade : Schema.UPGRADES.get(version)) {
         statement.execute(upgrade);
       }
-    } else if (!String.valueOf(Schema.VERSION).equals(version)) {
+      version = String.valueOf(Integer.parseInt(version) + 1);
+    }
+    if (!String.valueOf(Schema.VERSION).equals(version)) {
       throw new StoreException("the store " + file + " has schema version " + version + ", this build reads version "
           + Schema.VERSION + ": import its events again into an empty data dir", null);
     }
@@ -208,9 +212,8 @@ public final class DuckDbStore implements EventStore, ReportStore, AutoCloseable
       if (!fresh.events.isEmpty()) {
         stage(fresh, batch);
         try (Statement statement = writer.createStatement()) {
-          for (String move : Schema.MOVE_BATCH) {
-            statement.execute(move);
-          }
+          sessionizer.sessionise(statement);
+          statement.execute(Schema.MOVE_VISITORS);
           statement.execute(Schema.UPDATE_FIRST_SEEN);
           for (Grain grain : Grain.values()) {
             statement.execute(Schema.addPageviews(grain));
@@ -218,7 +221,6 @@ public final class DuckDbStore implements EventStore, ReportStore, AutoCloseable
             saveVisitors(grain, added);
             visitorsAdded.put(grain, added);
           }
-          sessionizer.resessionise(statement);
           if (arrived / Schema.ARRIVAL_MINUTE != lastArrivalMinute) {
             statement.execute(Schema.saveBatchArrival(batch, arrived));
           }
@@ -460,6 +462,7 @@ public final class DuckDbStore implements EventStore, ReportStore, AutoCloseable
         appender.append(fresh.keys.get(i).high());
         appender.append(fresh.keys.get(i).low());
         appendNullable(appender, e.botSource());
+        appender.appendNull();
         appender.endRow();
       }
     }

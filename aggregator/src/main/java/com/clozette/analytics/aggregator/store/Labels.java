@@ -31,17 +31,28 @@ final class Labels {
     return dimension == Dimension.PAGE ? "path" : attribute(dimension);
   }
 
-  private static String attribute(Dimension dimension) {
+  /** The column a dimension's value is stored in: an event's for the page, its session's for the rest. */
+  static String column(Dimension dimension) {
     return switch (dimension) {
       case PAGE -> "path";
       case ENTRY -> "entry_path";
       case EXIT -> "exit_path";
-      case REFERRER -> "coalesce(ref_host, '(direct)')";
-      case UTM_SOURCE -> "coalesce(utm_source, '(none)')";
+      case REFERRER -> "ref_host";
+      case UTM_SOURCE -> "utm_source";
       case PLATFORM -> "platform";
-      case DEVICE -> "coalesce(device, 'Unknown')";
-      case BROWSER -> "coalesce(browser, 'Unknown')";
-      case OS -> "coalesce(os, 'Unknown')";
+      case DEVICE -> "device";
+      case BROWSER -> "browser";
+      case OS -> "os";
     };
+  }
+
+  private static String attribute(Dimension dimension) {
+    String placeholder = switch (dimension) {
+      case REFERRER -> "(direct)";
+      case UTM_SOURCE -> "(none)";
+      case DEVICE, BROWSER, OS -> "Unknown";
+      case PAGE, ENTRY, EXIT, PLATFORM -> null;
+    };
+    return placeholder == null ? column(dimension) : "coalesce(%s, '%s')".formatted(column(dimension), placeholder);
   }
 }

@@ -19,9 +19,8 @@ import java.util.List;
 
 /**
  * A query of the query API (docs/QUERY.md) translated to one DuckDB statement over the detail
- * tables: the pageviews in range, each joined to the session holding it, and the pageviews of the
- * sessions started in range, both filtered by the same predicate, grouped, ordered and cut to a
- * page. Every value of the query reaches DuckDB as a bound parameter; the SQL text depends only on
+ * tables: the pageviews in range and the pageviews of the sessions started in range, each joined to
+ * the session holding it and filtered by the predicate, grouped, ordered and cut to a page. Every value of the query reaches DuckDB as a bound parameter; the SQL text depends only on
  * the query's shape (which metrics, dimensions and operators).
  */
 final class QueryScan {
@@ -63,43 +62,29 @@ final class QueryScan {
       lowest = Math.min(lowest, starts[i]);
       highest = Math.max(highest, ends[i]);
     }
-    long lastSessionEnd = lastSessionEnd(connection, lowest, highest);
 
     parameters.add(connection.createArrayOf("BIGINT", starts));
     parameters.add(connection.createArrayOf("BIGINT", ends));
     parameters.add(connection.createArrayOf("INTEGER", indexes));
     parameters.add(connection.createArrayOf("INTEGER", periods));
-    // Each pageview finds its session by an ASOF join (the visitor's latest session starting at or
-    // before it; a visitor's sessions never overlap), a merge of two sorted inputs, where an equality
-    // join on the visitor with the time range checked afterwards costs events x sessions per visitor.
-    String views = """
-        SELECT b.period, b.b_index AS bucket, e.vid, e.path, s.entry_path, s.exit_path, s.ref_host, s.utm_source, s.platform,
-          s.device, s.browser, s.os
-        FROM (SELECT vid, ts, path FROM events WHERE site = ? AND type = 'pageview' AND NOT bot AND ts >= ? AND ts < ?) e
-        ASOF JOIN (SELECT * FROM sessions WHERE site = ? AND end_ts >= ? AND start_ts < ?) s ON s.vid = e.vid AND e.ts >= s.start_ts
-        JOIN buckets b ON e.ts >= b.b_start AND e.ts < b.b_end
-        WHERE e.ts <= s.end_ts AND s.pageviews > 0""";
-    parameters.addAll(List.of(query.site(), lowest, highest, query.site(), lowest, highest));
-    String started = """
-        SELECT b.period, b.b_index AS bucket, s.vid, s.start_ts, s.end_ts - s.start_ts AS duration, s.pageviews AS session_views,
-          e.path, s.entry_path, s.exit_path, s.ref_host, s.utm_source, s.platform, s.device, s.browser, s.os
-        FROM (SELECT vid, ts, path FROM events WHERE site = ? AND type = 'pageview' AND NOT bot AND ts >= ? AND ts <= ?) e
-        ASOF JOIN (SELECT * FROM sessions WHERE site = ? AND pageviews > 0 AND start_ts >= ? AND start_ts < ?) s
-          ON s.vid = e.vid AND e.ts >= s.start_ts
-        JOIN buckets b ON s.start_ts >= b.b_start AND s.start_ts < b.b_end
-        WHERE e.ts <= s.end_ts""";
-    parameters.addAll(List.of(query.site(), lowest, lastSessionEnd, query.site(), lowest, highest));
+    boolean sessionFigures = needsSessionFigures();
+    String matched = sessionFigures || readsSessionAttributes() ? matchedWithSessions(lowest, highest, lastSessionEnd(connection, lowest, highest))
+        : matchedPageviews(lowest, highest);
 
     String keys = keyColumns("");
-    String matchedViews = "SELECT period, bucket%s, count(*) AS pageviews, count(DISTINCT vid) AS visitors FROM views WHERE %s GROUP BY ALL"
-        .formatted(keyExpressions(), predicate(query.filter()));
+    String matchedViews = """
+        SELECT b.period, b.b_index AS bucket%s, count(*) AS pageviews, count(DISTINCT vid) AS visitors
+        FROM matched m JOIN buckets b ON m.ts >= b.b_start AND m.ts < b.b_end GROUP BY ALL""".formatted(keyExpressions());
     int page = attributes.indexOf(Dimension.PAGE);
-    String matchedSessions = """
+    String matchedSessions = !sessionFigures
+        ? "SELECT period, bucket%s, 0 AS sessions, 0 AS duration_ms, 0 AS bounces, 0 AS exits FROM v WHERE false".formatted(keys)
+        : """
         SELECT period, bucket%s, count(*) AS sessions, sum(duration) AS duration_ms, count(*) FILTER (WHERE session_views = 1) AS bounces,
           %s AS exits
-        FROM (SELECT DISTINCT period, bucket, vid, start_ts, duration, session_views, exit_path%s FROM started WHERE %s)
-        GROUP BY ALL""".formatted(keys, page < 0 ? "0" : "count(*) FILTER (WHERE exit_path = a" + page + ")", keyExpressions(),
-        predicate(query.filter()));
+        FROM (SELECT DISTINCT b.period, b.b_index AS bucket, vid, start_ts, duration, session_views%s%s
+          FROM matched m JOIN buckets b ON m.start_ts >= b.b_start AND m.start_ts < b.b_end)
+        GROUP BY ALL""".formatted(keys, page < 0 ? "0" : "count(*) FILTER (WHERE exit_path = a" + page + ")",
+        page < 0 ? "" : ", exit_path", keyExpressions());
     String rowKeys = attributes.isEmpty()
         ? "SELECT b_index AS bucket FROM buckets WHERE period = " + MAIN
         : "SELECT bucket%1$s FROM v WHERE period = %2$d UNION SELECT bucket%1$s FROM ss WHERE period = %2$d".formatted(keys, MAIN);
@@ -115,15 +100,14 @@ final class QueryScan {
         query.compares() ? join("v", "cv", OTHER) + " " + join("ss", "cs", OTHER) : "");
     String sql = """
         WITH buckets AS (SELECT unnest(?) AS b_start, unnest(?) AS b_end, unnest(?) AS b_index, unnest(?) AS period),
-        views AS MATERIALIZED (%s),
-        started AS MATERIALIZED (%s),
+        matched AS MATERIALIZED (%s),
         v AS MATERIALIZED (%s),
         ss AS MATERIALIZED (%s),
         row_keys AS (%s),
         joined AS MATERIALIZED (%s),
         ordered AS (SELECT *, row_number() OVER (ORDER BY %s) AS position FROM joined ORDER BY position LIMIT ? OFFSET ?)
         SELECT t.total, o.* FROM (SELECT count(*) AS total FROM joined) t LEFT JOIN ordered o ON true ORDER BY o.position"""
-        .formatted(views, started, matchedViews, matchedSessions, rowKeys, joined, orderBy());
+        .formatted(matched, matchedViews, matchedSessions, rowKeys, joined, orderBy());
     parameters.add(query.limit());
     parameters.add(query.offset());
 
@@ -142,6 +126,61 @@ final class QueryScan {
       }
     }
     return QueryRows.answer(query, rows, total);
+  }
+
+  /**
+   * The pageviews in range and those of the sessions started in range, each joined to its session by
+   * the start it was stored with (an equality join, built on the sessions in range), kept when they
+   * satisfy the filter: one scan and one join for both the pageview and the session figures.
+   */
+  private String matchedWithSessions(long lowest, long highest, long lastSessionEnd) {
+    // Only the session columns read after the filter: each pageview's row is kept until both counts are done.
+    java.util.Set<String> kept = new java.util.LinkedHashSet<>();
+    attributes.stream().filter(dimension -> dimension != Dimension.PAGE).forEach(dimension -> kept.add("s." + Labels.column(dimension)));
+    if (attributes.contains(Dimension.PAGE)) {
+      kept.add("s.exit_path");
+    }
+    String sql = """
+        SELECT e.vid, e.ts, e.path, s.start_ts, s.end_ts - s.start_ts AS duration, s.pageviews AS session_views%s
+        FROM (SELECT vid, ts, path, session_start FROM events
+          WHERE site = ? AND type = 'pageview' AND NOT bot AND ts >= ? AND ts <= ? AND session_start < ?) e
+        JOIN (SELECT * FROM sessions WHERE site = ? AND end_ts >= ? AND start_ts < ?) s ON s.vid = e.vid AND s.start_ts = e.session_start
+        WHERE %s""";
+    parameters.addAll(List.of(query.site(), lowest, lastSessionEnd, highest, query.site(), lowest, highest));
+    return sql.formatted(kept.stream().map(column -> ", " + column).collect(java.util.stream.Collectors.joining()), predicate(query.filter()));
+  }
+
+  /** The matching pageviews in range alone, when no figure, dimension or condition needs their sessions. */
+  private String matchedPageviews(long lowest, long highest) {
+    String sql = """
+        SELECT vid, ts, path FROM events WHERE site = ? AND type = 'pageview' AND NOT bot AND ts >= ? AND ts < ? AND %s""";
+    parameters.addAll(List.of(query.site(), lowest, highest));
+    return sql.formatted(predicate(query.filter()));
+  }
+
+  /** Whether an asked metric, or one the rows are ordered by, counts sessions. */
+  private boolean needsSessionFigures() {
+    java.util.stream.Stream<Metric> ordered = QueryRows.orderKeys(query).stream().map(order -> Metric.fromWireName(order.field()));
+    return java.util.stream.Stream.concat(query.metrics().stream(), ordered)
+        .anyMatch(metric -> metric != null && metric != Metric.PAGEVIEWS && metric != Metric.VISITORS);
+  }
+
+  /** Whether a dimension or a condition reads a session's attribute (anything but the page). */
+  private boolean readsSessionAttributes() {
+    return attributes.stream().anyMatch(dimension -> dimension != Dimension.PAGE) || readsSessionAttributes(query.filter());
+  }
+
+  private static boolean readsSessionAttributes(Filter filter) {
+    if (filter == null) {
+      return false;
+    } else if (filter instanceof Filter.And and) {
+      return and.filters().stream().anyMatch(QueryScan::readsSessionAttributes);
+    } else if (filter instanceof Filter.Or or) {
+      return or.filters().stream().anyMatch(QueryScan::readsSessionAttributes);
+    } else if (filter instanceof Filter.Not not) {
+      return readsSessionAttributes(not.filter());
+    }
+    return ((Filter.Condition) filter).dimension() != Dimension.PAGE;
   }
 
   /** The last end of the sessions starting in the hull of the ranges: how far their pageviews reach. */

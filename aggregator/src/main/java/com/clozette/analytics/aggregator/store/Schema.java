@@ -18,14 +18,16 @@ final class Schema {
    * The columns of a stored event: what it says, its visitor's number, the batch that stored it, and
    * the 128-bit key of (site, id) that de-duplication is done with (in memory, see {@link KeyTable}:
    * an index over random ids costs DuckDB ten microseconds an insert and ever slower checkpoints).
-   * {@code bot_source} (the rule that flagged a bot, null for a person) is last: stores of version 3
-   * get it by {@link #UPGRADE_FROM_3}, which appends it, and batches are copied by position.
+   * {@code bot_source} (the rule that flagged a bot, null for a person) and {@code session_start} (the
+   * start of the session holding the event, null for a bot: what a query joins an event to its session
+   * by) are last: older stores get them appended by {@link #UPGRADES}, and batches are copied by position.
    */
   static final String EVENT_COLUMNS = """
       site VARCHAR NOT NULL, id VARCHAR NOT NULL, type VARCHAR NOT NULL, ts BIGINT NOT NULL, vid VARCHAR NOT NULL,
       path VARCHAR, ref_host VARCHAR, utm_source VARCHAR, utm_medium VARCHAR, utm_campaign VARCHAR,
       platform VARCHAR NOT NULL, name VARCHAR, props VARCHAR, bot BOOLEAN NOT NULL, device VARCHAR, browser VARCHAR, os VARCHAR,
-      vnum INTEGER NOT NULL, batch BIGINT NOT NULL, key_high BIGINT NOT NULL, key_low BIGINT NOT NULL, bot_source VARCHAR""";
+      vnum INTEGER NOT NULL, batch BIGINT NOT NULL, key_high BIGINT NOT NULL, key_low BIGINT NOT NULL, bot_source VARCHAR,
+      session_start BIGINT""";
 
   static final String VISITOR_COLUMNS = """
       site VARCHAR NOT NULL, vid VARCHAR NOT NULL, num INTEGER NOT NULL, key_high BIGINT NOT NULL, key_low BIGINT NOT NULL,
@@ -35,7 +37,7 @@ final class Schema {
    * Bumped whenever a table changes shape; a store file of another version is refused at open
    * (an older build opening a newer store would misread it), unless an upgrade from it is below.
    */
-  static final int VERSION = 4;
+  static final int VERSION = 5;
 
   /**
    * DuckDB checkpoints when the WAL passes this size (default 16 MB). Checkpoints cost far more
@@ -51,10 +53,24 @@ final class Schema {
   static final String WRITE_VERSION = "INSERT INTO store_meta VALUES ('schema_version', '" + VERSION + "')";
   static final String COUNT_TABLES = "SELECT count(*) FROM information_schema.tables WHERE table_name = 'events'";
 
-  /** Version 3 stores were made before bots were traced to a rule: their events keep a null source. */
-  static final List<String> UPGRADE_FROM_3 = List.of(
-      "ALTER TABLE events ADD COLUMN IF NOT EXISTS bot_source VARCHAR",
-      "UPDATE store_meta SET value = '4' WHERE key = 'schema_version'");
+  /**
+   * How a store of an older version becomes the next one, by the version it has. Version 3 stores were
+   * made before bots were traced to a rule: their events keep a null source. Version 4 stores were made
+   * before events knew their session: each counted event gets the start of the latest session of its
+   * visitor starting at or before it (sessions cover every counted event and never overlap).
+   */
+  static final java.util.Map<String, List<String>> UPGRADES = java.util.Map.of(
+      "3", List.of(
+          "ALTER TABLE events ADD COLUMN IF NOT EXISTS bot_source VARCHAR",
+          "UPDATE store_meta SET value = '4' WHERE key = 'schema_version'"),
+      "4", List.of(
+          "ALTER TABLE events ADD COLUMN IF NOT EXISTS session_start BIGINT",
+          """
+          UPDATE events SET session_start = held.start_ts FROM (
+            SELECT e.rowid AS event_row, s.start_ts FROM (SELECT rowid, site, vid, ts FROM events WHERE NOT bot) e
+            ASOF JOIN sessions s ON s.site = e.site AND s.vid = e.vid AND e.ts >= s.start_ts) held
+          WHERE events.rowid = held.event_row""",
+          "UPDATE store_meta SET value = '5' WHERE key = 'schema_version'"));
 
   static final List<String> DDL = ddl();
 
@@ -109,9 +125,8 @@ final class Schema {
   /** Before each batch: whatever an earlier batch left, stored or failed, goes. */
   static final List<String> CLEAR_BATCH = List.of("DELETE FROM fresh_events", "DELETE FROM fresh_visitors");
 
-  static final List<String> MOVE_BATCH = List.of(
-      "INSERT INTO events SELECT * FROM fresh_events",
-      "INSERT INTO visitor_numbers SELECT *, NULL FROM fresh_visitors");
+  /** The batch's events are moved by {@link Sessionizer}, which gives each its session. */
+  static final String MOVE_VISITORS = "INSERT INTO visitor_numbers SELECT *, NULL FROM fresh_visitors";
 
   /** The newest batch stored before the de-duplication window (0 when none is known to be). */
   static final String LAST_BATCH_BEFORE = "SELECT coalesce(max(batch), 0) FROM batch_arrivals WHERE arrived < ?";

@@ -80,6 +80,85 @@ class DuckDbStoreTest {
     assertSameReport(events, new ReportQuery(SITE, Instant.ofEpochMilli(T0), Instant.ofEpochMilli(T0 + 4 * 86_400_000L), 10));
   }
 
+  /**
+   * Live traffic and imports arrive mostly in time order, a visitor's events after its stored ones:
+   * such batches extend the latest session from its own row without reading the stored events, and
+   * must still report what sessionising everything from scratch reports. A few copies and a few late
+   * events are mixed in, as retries and slow networks bring them.
+   */
+  @ParameterizedTest(name = "seed {0}")
+  @ValueSource(longs = {4, 5, 6})
+  void trafficInTimeOrderInSmallBatchesReportsWhatTheRulesSay(long seed) throws Exception {
+    Random random = new Random(seed);
+    List<Event> events = randomTraffic(random, 2500);
+    List<Event> arrival = new ArrayList<>(events);
+    arrival.sort(java.util.Comparator.comparingLong(Event::ts));
+    for (int i = 0; i < 20; i++) {
+      arrival.add(random.nextInt(arrival.size()), events.get(random.nextInt(events.size())));
+    }
+    for (int start = 0; start < arrival.size(); ) {
+      int size = 1 + random.nextInt(60);
+      store.insert(arrival.subList(start, Math.min(arrival.size(), start + size)), null);
+      start += size;
+    }
+    for (int i = 0; i < 25; i++) {
+      long from = T0 + (long) (random.nextDouble() * 3 * 86_400_000L);
+      long length = i % 3 == 0 ? 1 + random.nextInt(3_000_000) : (long) (random.nextDouble() * 2 * 86_400_000L) + 1;
+      assertSameReport(events, new ReportQuery(SITE, Instant.ofEpochMilli(from), Instant.ofEpochMilli(from + length), 1 + random.nextInt(8)));
+    }
+    assertEquals(ReferenceReport.sessionStarts(events, GAP), storedSessionStarts());
+  }
+
+  /** What a query joins an event to its session by, in whatever order and batches the events came. */
+  @Test
+  void everyCountedEventKnowsTheStartOfItsSessionWhateverTheArrival() throws Exception {
+    Random random = new Random(7);
+    List<Event> events = randomTraffic(random, 1500);
+    List<Event> arrival = new ArrayList<>(events);
+    Collections.shuffle(arrival, random);
+    for (int start = 0; start < arrival.size(); ) {
+      int size = 1 + random.nextInt(200);
+      store.insert(arrival.subList(start, Math.min(arrival.size(), start + size)), null);
+      start += size;
+    }
+    assertEquals(ReferenceReport.sessionStarts(events, GAP), storedSessionStarts());
+  }
+
+  /** Stores of version 4, made before events knew their session, get it at open, as if stored now. */
+  @Test
+  void aStoreMadeBeforeSessionStartsGetsThemAtOpen() throws Exception {
+    Random random = new Random(8);
+    List<Event> events = randomTraffic(random, 800);
+    store.insert(events, null);
+    store.close();
+    try (Connection connection = DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("store.duckdb").toAbsolutePath());
+        Statement statement = connection.createStatement()) {
+      statement.execute("ALTER TABLE events DROP COLUMN session_start");
+      statement.execute("UPDATE store_meta SET value = '4' WHERE key = 'schema_version'");
+    }
+    store = DuckDbStore.open(vertx, dir.resolve("store.duckdb"), StoreSettings.defaults(2, GAP));
+
+    assertEquals(ReferenceReport.sessionStarts(events, GAP), storedSessionStarts());
+    List<Event> more = randomTraffic(new Random(9), 300, "later-");
+    store.insert(more, null);
+    List<Event> all = new ArrayList<>(events);
+    all.addAll(more);
+    assertEquals(ReferenceReport.sessionStarts(all, GAP), storedSessionStarts());
+  }
+
+  private java.util.Map<String, Long> storedSessionStarts() throws Exception {
+    return store.withReader(connection -> {
+      java.util.Map<String, Long> starts = new java.util.HashMap<>();
+      try (Statement statement = connection.createStatement();
+          java.sql.ResultSet rows = statement.executeQuery("SELECT site, id, session_start FROM events WHERE NOT bot")) {
+        while (rows.next()) {
+          starts.put(rows.getString(1) + "\0" + rows.getString(2), rows.getObject(3) == null ? null : rows.getLong(3));
+        }
+      }
+      return starts;
+    });
+  }
+
   /** Stores of version 3, made before bot_source, are upgraded at open; their bots keep a null rule, shown as unknown. */
   @Test
   void aStoreMadeBeforeBotSourceGetsTheColumnAndShowsItsBotsApart() throws Exception {
@@ -88,6 +167,7 @@ class DuckDbStoreTest {
     store.close();
     try (Connection connection = DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("store.duckdb").toAbsolutePath());
         Statement statement = connection.createStatement()) {
+      statement.execute("ALTER TABLE events DROP COLUMN session_start");
       statement.execute("ALTER TABLE events DROP COLUMN bot_source");
       statement.execute("UPDATE store_meta SET value = '3' WHERE key = 'schema_version'");
     }
@@ -192,6 +272,10 @@ class DuckDbStoreTest {
   }
 
   private static List<Event> randomTraffic(Random random, int count) {
+    return randomTraffic(random, count, "e");
+  }
+
+  private static List<Event> randomTraffic(Random random, int count, String idPrefix) {
     List<Event> events = new ArrayList<>();
     String[] paths = {"/", "/looks/1", "/shop/", "/shop", "/blog/2", "/trending"};
     for (int i = 0; i < count; i++) {
@@ -205,7 +289,7 @@ class DuckDbStoreTest {
       String url = "https://www.clozette.co.id" + paths[random.nextInt(paths.length)];
       boolean bot = random.nextInt(30) == 0;
       String site = random.nextInt(20) == 0 ? "clozette-sg" : SITE;
-      events.add(new Event("e" + i, site, type, ts, vid, url, null, null, Platform.WEB, type == EventType.EVENT ? "add_to_closet" : null,
+      events.add(new Event(idPrefix + i, site, type, ts, vid, url, null, null, Platform.WEB, type == EventType.EVENT ? "add_to_closet" : null,
           null, bot, bot ? "list" : null, null, null, null, null));
     }
     return events;

@@ -80,6 +80,37 @@ final class ReferenceReport {
         top(entries, query.top(), null), top(exits, query.top(), viewsByPath));
   }
 
+  /**
+   * The start of the session holding each counted event (runs of a visitor's events with no gap over
+   * the session gap, pageviews or not), by site and event id; the first copy of an id wins.
+   */
+  static Map<String, Long> sessionStarts(List<Event> events, long gapMillis) {
+    Map<String, Event> unique = new LinkedHashMap<>();
+    for (Event event : events) {
+      unique.putIfAbsent(event.site() + "\0" + event.id(), event);
+    }
+    Map<String, List<Event>> byVisitor = new HashMap<>();
+    for (Event event : unique.values()) {
+      if (!event.bot()) {
+        byVisitor.computeIfAbsent(event.site() + "\0" + event.vid(), v -> new ArrayList<>()).add(event);
+      }
+    }
+    Map<String, Long> starts = new HashMap<>();
+    for (List<Event> visits : byVisitor.values()) {
+      visits.sort(Comparator.comparingLong(Event::ts).thenComparing(Event::id));
+      long start = visits.get(0).ts();
+      long last = start;
+      for (Event event : visits) {
+        if (event.ts() - last > gapMillis) {
+          start = event.ts();
+        }
+        last = event.ts();
+        starts.put(event.site() + "\0" + event.id(), start);
+      }
+    }
+    return starts;
+  }
+
   private static void addSession(List<Event> run, List<Session> sessions) {
     List<Event> views = run.stream().filter(e -> e.type() == EventType.PAGEVIEW).toList();
     if (views.isEmpty()) {
