@@ -25,7 +25,7 @@ final class ImportCommand {
         InputStream in = Files.newInputStream(file)) {
       Importer importer = new Importer(new EventParser(new ObjectMapper(), config.siteIds()),
           new UserAgentClassifier(20_000), store, new SimpleMeterRegistry());
-      ImportResult result = importer.start().importAll(in, Importer.BULK_CHUNK_LINES, Importer.BULK_CHUNK_BYTES);
+      ImportResult result = importer.start().importAll(in);
       System.out.println(Json.encodePrettily(result));
       return 0;
     } catch (IOException e) {

@@ -11,14 +11,10 @@ import java.util.List;
 
 /**
  * {@code POST /api/v1/import}: streams an NDJSON body into the store. The request is read a chunk
- * of lines at a time, parsed and stored on workers while reading pauses, so a 500 MB import holds
- * two chunks in memory, never the body. Must be routed without a BodyHandler.
+ * of lines at a time (the command line's chunks: {@link Importer#CHUNK_BYTES}), parsed and stored on
+ * workers while reading pauses, so a 500 MB import holds two chunks in memory, never the body. Must be routed without a BodyHandler.
  */
 public final class ImportHandler implements Handler<RoutingContext> {
-  private static final int CHUNK_LINES = 20_000;
-  /** Lines may be up to 64 KB each: a chunk is also full at 8 MB, so two chunks stay within tens of MB of heap. */
-  private static final long CHUNK_BYTES = 8 << 20;
-
   private final Vertx vertx;
   private final Importer importer;
 
@@ -31,7 +27,7 @@ public final class ImportHandler implements Handler<RoutingContext> {
   public void handle(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
     Importer.Run run = importer.start();
-    Chunk chunk = new Chunk(CHUNK_LINES, CHUNK_BYTES);
+    Chunk chunk = new Chunk(Importer.CHUNK_LINES, Importer.CHUNK_BYTES);
     // Parses run one after another, and so do stores; a chunk parses while the one before is
     // stored. Reading pauses until both are through, so at most two chunks are in memory.
     Future<List<Event>>[] parsed = new Future[] {Future.succeededFuture(List.of())};

@@ -22,21 +22,21 @@ public final class Importer {
   /** Lines longer than this are rejected without being parsed. */
   public static final int MAX_LINE_BYTES = 64 * 1024;
   /**
-   * Lines a chunk of a command-line import: two of DuckDB's row groups (122,880 rows). A transaction
+   * Lines a chunk of an import, over HTTP or from the command line: two of DuckDB's row groups (122,880 rows). A transaction
    * that inserts whole row groups has DuckDB write them compressed straight to the database file
    * instead of the WAL; with 50,000-line chunks all of it went through the WAL (183 MB for 1M
    * events, 63 MB now) and the import took about 15% more CPU and time. The store benchmark's
    * 1M-event import still runs in a 1 GB heap (two chunks in memory: one parsing, one storing).
    */
-  public static final int BULK_CHUNK_LINES = 2 * 122_880;
+  public static final int CHUNK_LINES = 2 * 122_880;
   /**
    * A chunk also ends at this many bytes of input, whatever its line count: lines may be up to 64 KB,
    * and 245,760 of them would be 16 GB. Parsed, a chunk takes about three times its bytes of heap
    * (two chunks are in memory), and DuckDB stores it within its memory limit: 16 MB (about 50,000
-   * lines of the usual ~330 bytes) keeps a command-line import within the server's own bounds
+   * lines of the usual ~330 bytes) keeps an import within the server's own bounds
    * (README "Memory"); two whole row groups of such lines would need about 80 MB a chunk.
    */
-  public static final int BULK_CHUNK_BYTES = 16 << 20;
+  public static final int CHUNK_BYTES = 16 << 20;
 
   private final EventParser parser;
   private final UserAgentEnrichment userAgents;
@@ -97,11 +97,11 @@ public final class Importer {
     }
 
     /** Imports a whole stream (the command line's way in), parsing each chunk while the last one is stored. */
-    public ImportResult importAll(java.io.InputStream in, int chunkLines, long chunkBytes) throws java.io.IOException {
+    public ImportResult importAll(java.io.InputStream in) throws java.io.IOException {
       java.util.concurrent.ExecutorService storer = java.util.concurrent.Executors.newSingleThreadExecutor();
       try {
         java.util.concurrent.Future<?>[] storing = {java.util.concurrent.CompletableFuture.completedFuture(null)};
-        Chunk chunk = new Chunk(chunkLines, chunkBytes);
+        Chunk chunk = new Chunk(CHUNK_LINES, CHUNK_BYTES);
         Runnable handOver = () -> {
           List<Event> events = parse(chunk.drain());
           awaitQuietly(storing[0]);

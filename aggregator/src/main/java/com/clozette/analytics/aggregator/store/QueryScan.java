@@ -50,8 +50,6 @@ final class QueryScan {
     Long[] ends = new Long[count];
     Integer[] indexes = new Integer[count];
     Integer[] periods = new Integer[count];
-    long lowest = Long.MAX_VALUE;
-    long highest = Long.MIN_VALUE;
     for (int i = 0; i < count; i++) {
       boolean main = i < buckets.size();
       Query.Bucket bucket = main ? buckets.get(i) : other.get(i - buckets.size());
@@ -59,8 +57,6 @@ final class QueryScan {
       ends[i] = bucket.end().toEpochMilli();
       indexes[i] = main ? i : i - buckets.size();
       periods[i] = main ? MAIN : OTHER;
-      lowest = Math.min(lowest, starts[i]);
-      highest = Math.max(highest, ends[i]);
     }
 
     parameters.add(connection.createArrayOf("BIGINT", starts));
@@ -68,8 +64,12 @@ final class QueryScan {
     parameters.add(connection.createArrayOf("INTEGER", indexes));
     parameters.add(connection.createArrayOf("INTEGER", periods));
     boolean sessionFigures = needsSessionFigures();
-    String matched = sessionFigures || readsSessionAttributes() ? matchedWithSessions(lowest, highest, lastSessionEnd(connection, lowest, highest))
-        : matchedPageviews(lowest, highest);
+    boolean withSessions = sessionFigures || readsSessionAttributes();
+    List<String> scans = new ArrayList<>();
+    for (Span span : spans(connection, withSessions, buckets, other)) {
+      scans.add(withSessions ? matchedWithSessions(span) : matchedPageviews(span));
+    }
+    String matched = String.join("\nUNION ALL\n", scans);
 
     String keys = keyColumns("");
     String matchedViews = """
@@ -133,7 +133,7 @@ final class QueryScan {
    * the start it was stored with (an equality join, built on the sessions in range), kept when they
    * satisfy the filter: one scan and one join for both the pageview and the session figures.
    */
-  private String matchedWithSessions(long lowest, long highest, long lastSessionEnd) {
+  private String matchedWithSessions(Span span) {
     // Only the session columns read after the filter: each pageview's row is kept until both counts are done.
     java.util.Set<String> kept = new java.util.LinkedHashSet<>();
     attributes.stream().filter(dimension -> dimension != Dimension.PAGE).forEach(dimension -> kept.add("s." + Labels.column(dimension)));
@@ -146,16 +146,53 @@ final class QueryScan {
           WHERE site = ? AND type = 'pageview' AND NOT bot AND ts >= ? AND ts <= ? AND session_start < ?) e
         JOIN (SELECT * FROM sessions WHERE site = ? AND end_ts >= ? AND start_ts < ?) s ON s.vid = e.vid AND s.start_ts = e.session_start
         WHERE %s""";
-    parameters.addAll(List.of(query.site(), lowest, lastSessionEnd, highest, query.site(), lowest, highest));
+    parameters.addAll(List.of(query.site(), span.from, span.reach, span.to, query.site(), span.from, span.to));
     return sql.formatted(kept.stream().map(column -> ", " + column).collect(java.util.stream.Collectors.joining()), predicate(query.filter()));
   }
 
   /** The matching pageviews in range alone, when no figure, dimension or condition needs their sessions. */
-  private String matchedPageviews(long lowest, long highest) {
+  private String matchedPageviews(Span span) {
     String sql = """
         SELECT vid, ts, path FROM events WHERE site = ? AND type = 'pageview' AND NOT bot AND ts >= ? AND ts < ? AND %s""";
-    parameters.addAll(List.of(query.site(), lowest, highest));
+    parameters.addAll(List.of(query.site(), span.from, span.to));
     return sql.formatted(predicate(query.filter()));
+  }
+
+  /**
+   * Times [from, to) a scan covers, and how far the pageviews it reads reach: to itself, or with
+   * sessions the last end of the sessions starting in it.
+   */
+  private record Span(long from, long to, long reach) {}
+
+  /**
+   * The range, and the compared one apart from it when they are apart: a year-over-year comparison
+   * reads two months, not the thirteen between their starts. Ranges whose pageviews meet are read as one.
+   */
+  private List<Span> spans(Connection connection, boolean withSessions, List<Query.Bucket> buckets, List<Query.Bucket> other)
+      throws SQLException {
+    List<Span> spans = new ArrayList<>();
+    spans.add(span(connection, withSessions, hullStart(buckets), hullEnd(buckets)));
+    if (!other.isEmpty()) {
+      spans.add(span(connection, withSessions, hullStart(other), hullEnd(other)));
+      spans.sort(java.util.Comparator.comparingLong(Span::from));
+      if (spans.get(1).from <= spans.get(0).reach) {
+        Span merged = span(connection, withSessions, spans.get(0).from, Math.max(spans.get(0).to, spans.get(1).to));
+        return List.of(merged);
+      }
+    }
+    return spans;
+  }
+
+  private Span span(Connection connection, boolean withSessions, long from, long to) throws SQLException {
+    return new Span(from, to, withSessions ? lastSessionEnd(connection, from, to) : to);
+  }
+
+  private static long hullStart(List<Query.Bucket> buckets) {
+    return buckets.stream().mapToLong(bucket -> bucket.start().toEpochMilli()).min().orElseThrow();
+  }
+
+  private static long hullEnd(List<Query.Bucket> buckets) {
+    return buckets.stream().mapToLong(bucket -> bucket.end().toEpochMilli()).max().orElseThrow();
   }
 
   /** Whether an asked metric, or one the rows are ordered by, counts sessions. */

@@ -88,7 +88,7 @@ public final class StoreBenchmark {
       ImportResult result;
       try (DuckDbStore store = DuckDbStore.open(vertx, storeFile, StoreSettings.defaults(1, 1_800_000))) {
         Importer importer = new Importer(parser, userAgents, store, new SimpleMeterRegistry());
-        result = importer.start().importAll(in, Importer.BULK_CHUNK_LINES, Importer.BULK_CHUNK_BYTES);
+        result = importer.start().importAll(in);
       }
       double seconds = (System.nanoTime() - t0) / 1e9;
       // The machine is shared: process CPU time varies less than wall time with other load.
