@@ -41,7 +41,7 @@ public final class Results {
   /**
    * @param behindSeconds how long since the store last held everything the system acknowledged: 0
    *     while it does (so these figures are complete up to {@code asOf}), null when it cannot be told
-   *     (the store does not know it; {@link ReportHandlers} fills it in)
+   *     (the store does not know it; {@link com.clozette.analytics.aggregator.http.ReportHandlers} fills it in)
    */
   public record Realtime(String site, int windowSeconds, long visitors, long pageviews, String asOf, Double behindSeconds) {
     public Realtime(String site, int windowSeconds, long visitors, long pageviews, String asOf) {

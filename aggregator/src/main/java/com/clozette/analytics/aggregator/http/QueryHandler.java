@@ -1,8 +1,8 @@
-package com.clozette.analytics.aggregator.query;
+package com.clozette.analytics.aggregator.http;
 
 import com.clozette.analytics.aggregator.auth.AuthHandler;
-import com.clozette.analytics.aggregator.http.ApiException;
-import com.clozette.analytics.aggregator.http.Sites;
+import com.clozette.analytics.aggregator.query.Query;
+import com.clozette.analytics.aggregator.query.QueryParser;
 import com.clozette.analytics.aggregator.report.ReportStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,10 +1,12 @@
-package com.clozette.analytics.aggregator.report;
+package com.clozette.analytics.aggregator.http;
 
 import com.clozette.analytics.aggregator.auth.AuthHandler;
 import com.clozette.analytics.aggregator.auth.Principal;
-import com.clozette.analytics.aggregator.http.ApiException;
-import com.clozette.analytics.aggregator.http.Params;
-import com.clozette.analytics.aggregator.http.Sites;
+import com.clozette.analytics.aggregator.report.Dimension;
+import com.clozette.analytics.aggregator.report.Interval;
+import com.clozette.analytics.aggregator.report.Queries;
+import com.clozette.analytics.aggregator.report.ReportQuery;
+import com.clozette.analytics.aggregator.report.ReportStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.json.Json;
