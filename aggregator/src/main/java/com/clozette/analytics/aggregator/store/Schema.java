@@ -29,6 +29,13 @@ final class Schema {
       vnum INTEGER NOT NULL, batch BIGINT NOT NULL, key_high BIGINT NOT NULL, key_low BIGINT NOT NULL, bot_source VARCHAR,
       session_start BIGINT""";
 
+  /**
+   * A session's first and last pageview by (time, id), null without pageviews: what a session joined
+   * with others or with new events takes its entry and exit from without reading its events. Last, as
+   * version 4 stores get them appended by {@link #UPGRADES}.
+   */
+  static final String SESSION_ENDS = "entry_ts BIGINT, entry_id VARCHAR, exit_ts BIGINT, exit_id VARCHAR";
+
   static final String VISITOR_COLUMNS = """
       site VARCHAR NOT NULL, vid VARCHAR NOT NULL, num INTEGER NOT NULL, key_high BIGINT NOT NULL, key_low BIGINT NOT NULL,
       batch BIGINT NOT NULL""";
@@ -57,7 +64,8 @@ final class Schema {
    * How a store of an older version becomes the next one, by the version it has. Version 3 stores were
    * made before bots were traced to a rule: their events keep a null source. Version 4 stores were made
    * before events knew their session: each counted event gets the start of the latest session of its
-   * visitor starting at or before it (sessions cover every counted event and never overlap).
+   * visitor starting at or before it (sessions cover every counted event and never overlap), and each
+   * session its first and last pageview.
    */
   static final java.util.Map<String, List<String>> UPGRADES = java.util.Map.of(
       "3", List.of(
@@ -70,6 +78,16 @@ final class Schema {
             SELECT e.rowid AS event_row, s.start_ts FROM (SELECT rowid, site, vid, ts FROM events WHERE NOT bot) e
             ASOF JOIN sessions s ON s.site = e.site AND s.vid = e.vid AND e.ts >= s.start_ts) held
           WHERE events.rowid = held.event_row""",
+          "ALTER TABLE sessions ADD COLUMN IF NOT EXISTS entry_ts BIGINT",
+          "ALTER TABLE sessions ADD COLUMN IF NOT EXISTS entry_id VARCHAR",
+          "ALTER TABLE sessions ADD COLUMN IF NOT EXISTS exit_ts BIGINT",
+          "ALTER TABLE sessions ADD COLUMN IF NOT EXISTS exit_id VARCHAR",
+          """
+          UPDATE sessions SET entry_ts = v.entry_ts, entry_id = v.entry_id, exit_ts = v.exit_ts, exit_id = v.exit_id FROM (
+            SELECT site, vid, session_start, min(ts) AS entry_ts, first(id ORDER BY ts, id) AS entry_id, max(ts) AS exit_ts,
+              last(id ORDER BY ts, id) AS exit_id
+            FROM events WHERE type = 'pageview' AND NOT bot GROUP BY site, vid, session_start) v
+          WHERE sessions.site = v.site AND sessions.vid = v.vid AND sessions.start_ts = v.session_start""",
           "UPDATE store_meta SET value = '5' WHERE key = 'schema_version'"));
 
   static final List<String> DDL = ddl();
@@ -89,7 +107,8 @@ final class Schema {
       CREATE TABLE IF NOT EXISTS sessions (
         site VARCHAR NOT NULL, vid VARCHAR NOT NULL, start_ts BIGINT NOT NULL, end_ts BIGINT NOT NULL,
         events INTEGER NOT NULL, pageviews INTEGER NOT NULL, entry_path VARCHAR, exit_path VARCHAR,
-        platform VARCHAR, ref_host VARCHAR, utm_source VARCHAR, device VARCHAR, browser VARCHAR, os VARCHAR)""",
+        platform VARCHAR, ref_host VARCHAR, utm_source VARCHAR, device VARCHAR, browser VARCHAR, os VARCHAR,
+        """ + SESSION_ENDS + ")",
       "CREATE TABLE IF NOT EXISTS loader_position (log VARCHAR PRIMARY KEY, segment BIGINT NOT NULL, log_offset BIGINT NOT NULL)",
       // When batches were stored (epoch ms of the store's clock): what the de-duplication window counts
       // from. One row per minute, its first batch; a later batch of that minute counts from the row before it.

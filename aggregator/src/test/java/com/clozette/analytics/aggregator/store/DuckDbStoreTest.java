@@ -124,7 +124,10 @@ class DuckDbStoreTest {
     assertEquals(ReferenceReport.sessionStarts(events, GAP), storedSessionStarts());
   }
 
-  /** Stores of version 4, made before events knew their session, get it at open, as if stored now. */
+  /**
+   * Stores of version 4, made before events knew their session and sessions their first and last
+   * pageview, get both at open, as if stored now, and later events merge with their sessions exactly.
+   */
   @Test
   void aStoreMadeBeforeSessionStartsGetsThemAtOpen() throws Exception {
     Random random = new Random(8);
@@ -134,16 +137,26 @@ class DuckDbStoreTest {
     try (Connection connection = DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("store.duckdb").toAbsolutePath());
         Statement statement = connection.createStatement()) {
       statement.execute("ALTER TABLE events DROP COLUMN session_start");
+      for (String column : List.of("entry_ts", "entry_id", "exit_ts", "exit_id")) {
+        statement.execute("ALTER TABLE sessions DROP COLUMN " + column);
+      }
       statement.execute("UPDATE store_meta SET value = '4' WHERE key = 'schema_version'");
     }
     store = DuckDbStore.open(vertx, dir.resolve("store.duckdb"), StoreSettings.defaults(2, GAP));
 
     assertEquals(ReferenceReport.sessionStarts(events, GAP), storedSessionStarts());
-    List<Event> more = randomTraffic(new Random(9), 300, "later-");
-    store.insert(more, null);
+    Random later = new Random(9);
+    List<Event> more = randomTraffic(later, 600, "later-");
+    for (int start = 0; start < more.size(); start += 50) {
+      store.insert(more.subList(start, start + 50), null);
+    }
     List<Event> all = new ArrayList<>(events);
     all.addAll(more);
     assertEquals(ReferenceReport.sessionStarts(all, GAP), storedSessionStarts());
+    for (int day = 0; day < 3; day++) {
+      long from = T0 + day * 86_400_000L;
+      assertSameReport(all, new ReportQuery(SITE, Instant.ofEpochMilli(from), Instant.ofEpochMilli(from + 86_400_000L), 10));
+    }
   }
 
   private java.util.Map<String, Long> storedSessionStarts() throws Exception {
@@ -169,6 +182,9 @@ class DuckDbStoreTest {
         Statement statement = connection.createStatement()) {
       statement.execute("ALTER TABLE events DROP COLUMN session_start");
       statement.execute("ALTER TABLE events DROP COLUMN bot_source");
+      for (String column : List.of("entry_ts", "entry_id", "exit_ts", "exit_id")) {
+        statement.execute("ALTER TABLE sessions DROP COLUMN " + column);
+      }
       statement.execute("UPDATE store_meta SET value = '3' WHERE key = 'schema_version'");
     }
     store = DuckDbStore.open(vertx, dir.resolve("store.duckdb"), StoreSettings.defaults(2, GAP));
