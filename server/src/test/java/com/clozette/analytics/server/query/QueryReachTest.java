@@ -43,8 +43,12 @@ class QueryReachTest {
   }
 
   private static String post(String metrics) {
+    return post(metrics, ",\"filters\":[[\"contains\",\"page\",[\"/\"]]]");
+  }
+
+  private static String post(String metrics, String rest) {
     String body = "{\"site\":\"clozette-id\",\"dateRange\":[\"" + Instant.ofEpochMilli(T) + "\",\"" + Instant.ofEpochMilli(T + 60 * MIN)
-        + "\"],\"metrics\":" + metrics + ",\"filters\":[[\"contains\",\"page\",[\"/\"]]]}";
+        + "\"],\"metrics\":" + metrics + rest + "}";
     HttpResponse<String> response = system.post("/api/v2/query", TestSystem.STAFF_TOKEN, "application/json", body.getBytes(StandardCharsets.UTF_8));
     assertEquals(200, response.statusCode(), response.body());
     return response.body();
@@ -63,5 +67,13 @@ class QueryReachTest {
     System.out.println("with sessions: " + body);
     assertEquals(3, TestSystem.json(body).at("/results/0/metrics/0").asInt(), body);
     assertEquals(1, TestSystem.json(body).at("/results/0/metrics/1").asInt(), body);
+  }
+
+  /** No session figure asked: a session attribute as dimension is enough to read the sessions and lose the pageviews. */
+  @Test
+  void pageviewsByReferrerCountAll() {
+    String body = post("[\"pageviews\"]", ",\"dimensions\":[\"referrer\"]");
+    System.out.println("by referrer: " + body);
+    assertEquals(3, TestSystem.json(body).at("/results/0/metrics/0").asInt(), body);
   }
 }
