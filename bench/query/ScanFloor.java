@@ -26,7 +26,7 @@ public class ScanFloor {
           WHERE site = ? AND type = 'pageview' AND NOT bot AND ts >= ? AND ts < ? AND contains(path, ?)""", site, from, to, needle);
       // Stores of schema 5 on keep each event's session start: its session is an equality join away.
       if (hasSessionStart(connection)) {
-        time(connection, "their sessions (event-to-session join)", """
+        time(connection, "their sessions' count, length and bounces (join on the stored session start)", """
             SELECT count(*), sum(s.end_ts - s.start_ts), count(*) FILTER (WHERE s.pageviews = 1)
             FROM (SELECT DISTINCT vid, session_start FROM events
               WHERE site = ? AND type = 'pageview' AND NOT bot AND ts >= ? AND ts < ? AND contains(path, ?)) e

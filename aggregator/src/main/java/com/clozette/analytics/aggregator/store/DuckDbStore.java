@@ -147,10 +147,11 @@ public final class DuckDbStore implements EventStore, ReportStore, AutoCloseable
       Files.createDirectories(file.toAbsolutePath().getParent());
       DuckDBConnection writer = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath());
       try (Statement statement = writer.createStatement()) {
-        checkSchemaVersion(statement, file);
+        // The bounds first: an upgrade at open rewrites whole tables, within them too.
         statement.execute(Schema.CHECKPOINT_THRESHOLD);
         statement.execute(Schema.memoryLimit(settings.memoryLimitMb()));
         statement.execute(Schema.threads(settings.threads()));
+        checkSchemaVersion(statement, file);
         for (String ddl : Schema.DDL) {
           statement.execute(ddl);
         }
@@ -188,10 +189,14 @@ public final class DuckDbStore implements EventStore, ReportStore, AutoCloseable
       statement.execute(Schema.WRITE_VERSION);
       return;
     }
+    // Each step in one transaction with its version's bump: a crash leaves the store at one version or
+    // the next, never new columns under the old number (which an older build would then misread).
     while (version != null && Schema.UPGRADES.containsKey(version)) {
+      statement.execute("BEGIN TRANSACTION");
       for (String upgrade : Schema.UPGRADES.get(version)) {
         statement.execute(upgrade);
       }
+      statement.execute("COMMIT");
       version = String.valueOf(Integer.parseInt(version) + 1);
     }
     if (!String.valueOf(Schema.VERSION).equals(version)) {

@@ -184,7 +184,8 @@ final class QueryScan {
   }
 
   private Span span(Connection connection, boolean withSessions, long from, long to) throws SQLException {
-    return new Span(from, to, withSessions ? lastSessionEnd(connection, from, to) : to);
+    // A pageview in range can be later than every session starting in range (its own began before): reach covers both.
+    return new Span(from, to, withSessions ? Math.max(to, lastSessionEnd(connection, from, to)) : to);
   }
 
   private static long hullStart(List<Query.Bucket> buckets) {

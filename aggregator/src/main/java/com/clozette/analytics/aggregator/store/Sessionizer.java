@@ -75,19 +75,21 @@ final class Sessionizer {
         WITH items AS (
           SELECT site, vid, ts AS start_ts, ts AS end_ts, 1 AS events, (type = 'pageview')::INTEGER AS pageviews,
             path AS entry_path, path AS exit_path, platform, ref_host, utm_source, device, browser, os,
-            ts AS entry_ts, id AS entry_id, ts AS exit_ts, id AS exit_id, key_high, key_low, NULL::BIGINT AS old_start
+            ts AS entry_ts, id AS entry_id, ts AS exit_ts, id AS exit_id, key_high, key_low, NULL::BIGINT AS old_start, id AS tie
           FROM fresh_events WHERE NOT bot
           UNION ALL
           SELECT site, vid, start_ts, end_ts, events, pageviews, entry_path, exit_path, platform, ref_host, utm_source, device,
-            browser, os, entry_ts, entry_id, exit_ts, exit_id, NULL, NULL, start_ts
+            browser, os, entry_ts, entry_id, exit_ts, exit_id, NULL, NULL, start_ts, ''
           FROM stale
         ), marked AS (
-          SELECT *, coalesce(start_ts - max(end_ts) OVER (PARTITION BY site, vid ORDER BY start_ts, end_ts
+          SELECT *, coalesce(start_ts - max(end_ts) OVER (PARTITION BY site, vid ORDER BY start_ts, end_ts, tie
             ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) > %d, true) AS starts_session
           FROM items
         )
+        -- The same total order in both windows (ties of start and end broken by event id, a stored
+        -- session first), so the item that starts a session is the first of it in both.
         SELECT *, max(CASE WHEN starts_session THEN start_ts END)
-          OVER (PARTITION BY site, vid ORDER BY start_ts, end_ts ROWS UNBOUNDED PRECEDING) AS session_start
+          OVER (PARTITION BY site, vid ORDER BY start_ts, end_ts, tie ROWS UNBOUNDED PRECEDING) AS session_start
         FROM marked""".formatted(gap));
     sql.execute("""
         CREATE OR REPLACE TEMP TABLE rebuilt AS

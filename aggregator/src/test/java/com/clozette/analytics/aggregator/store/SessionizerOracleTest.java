@@ -84,7 +84,11 @@ class SessionizerOracleTest {
           first(utm_source ORDER BY ts, id) FILTER (WHERE type = 'pageview') AS utm_source,
           first(device ORDER BY ts, id) FILTER (WHERE type = 'pageview') AS device,
           first(browser ORDER BY ts, id) FILTER (WHERE type = 'pageview') AS browser,
-          first(os ORDER BY ts, id) FILTER (WHERE type = 'pageview') AS os
+          first(os ORDER BY ts, id) FILTER (WHERE type = 'pageview') AS os,
+          min(ts) FILTER (WHERE type = 'pageview') AS entry_ts,
+          first(id ORDER BY ts, id) FILTER (WHERE type = 'pageview') AS entry_id,
+          max(ts) FILTER (WHERE type = 'pageview') AS exit_ts,
+          last(id ORDER BY ts, id) FILTER (WHERE type = 'pageview') AS exit_id
         FROM numbered GROUP BY site, vid, run""";
     String order = " ORDER BY ALL";
     assertEquals(rows(sessions + order), rows("SELECT * FROM sessions" + order), "sessions");
