@@ -53,7 +53,7 @@ import org.slf4j.LoggerFactory;
  * {@link LogSettings#segmentBytes()} and fsynced before records go into it; appends then overwrite zeros in place.
  * A growing file makes every fdatasync commit its new size and blocks to the filesystem journal as well; in place,
  * fdatasync flushes the data alone, which is what makes {@link FsyncPolicy#ALWAYS} cheap. The next segment is
- * prepared the same way by a background thread (as {@value RecordFormat#NEXT_SEGMENT}) once the active one is half
+ * prepared the same way by a background thread (as {@code .next-segment}) once the active one is half
  * full, and renamed into place at rotation, so the writer does not wait for it. So the file size of the active
  * segment is not the end of its data: {@link #end()} is, and nothing else is trusted.
  *
@@ -505,7 +505,7 @@ public final class EventLog implements AutoCloseable {
                 StandardOpenOption.WRITE);
     }
 
-    /** Starts writing {@value RecordFormat#NEXT_SEGMENT}: zeros up to segmentBytes, fsynced. */
+    /** Starts writing {@code .next-segment}: zeros up to segmentBytes, fsynced. */
     private CompletableFuture<Void> prepareNextSegment() {
         Path path = dir.resolve(RecordFormat.NEXT_SEGMENT);
         return CompletableFuture.runAsync(() -> {
