@@ -15,7 +15,9 @@ import java.util.Arrays;
  *   <li>{@code zeros}: a file written full of zeros and fsynced first; appends overwrite in place, size and blocks
  *       do not change, so fdatasync only flushes data;</li>
  *   <li>{@code setlen}: a file extended with {@code setLength} (sparse, no blocks): size does not change but
- *       every append allocates blocks (what fallocate-less "preallocation" gives).</li>
+ *       every append allocates blocks (what fallocate-less "preallocation" gives);</li>
+ *   <li>{@code dsync}: the zero-filled file opened with {@code O_DSYNC}, each write durable on return, no
+ *       separate fdatasync.</li>
  * </ul>
  * Runs the modes alternately, {@code rounds} times, each for at most {@code seconds} or {@code appends} appends,
  * and prints per mode the median over rounds of appends/s and of p50/p99 latency of write+fdatasync.
@@ -30,7 +32,7 @@ public final class FdatasyncMicro {
         int appends = args.length > 2 ? Integer.parseInt(args[2]) : 2000;
         long seconds = args.length > 3 ? Long.parseLong(args[3]) : 5;
         int rounds = args.length > 4 ? Integer.parseInt(args[4]) : 3;
-        String[] modes = {"grow", "zeros", "setlen"};
+        String[] modes = {"grow", "zeros", "setlen", "dsync"};
         long fileBytes = (long) appendBytes * appends;
         double[][] rate = new double[modes.length][rounds];
         double[][] p50 = new double[modes.length][rounds];
@@ -42,7 +44,12 @@ public final class FdatasyncMicro {
                 try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
                         StandardOpenOption.WRITE)) {
                     prepare(ch, modes[m], fileBytes);
-                    long[] lat = run(ch, appendBytes, appends, seconds * 1_000_000_000L);
+                }
+                boolean dsync = modes[m].equals("dsync");
+                try (FileChannel ch = dsync
+                        ? FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.DSYNC)
+                        : FileChannel.open(file, StandardOpenOption.WRITE)) {
+                    long[] lat = run(ch, appendBytes, appends, seconds * 1_000_000_000L, !dsync);
                     Arrays.sort(lat);
                     long total = Arrays.stream(lat).sum();
                     rate[m][r] = lat.length / (total / 1e9);
@@ -64,7 +71,7 @@ public final class FdatasyncMicro {
 
     private static void prepare(FileChannel ch, String mode, long fileBytes) throws IOException {
         switch (mode) {
-            case "zeros" -> {
+            case "zeros", "dsync" -> {
                 ByteBuffer zeros = ByteBuffer.allocateDirect(1 << 20);
                 long pos = 0;
                 while (pos < fileBytes) {
@@ -81,7 +88,8 @@ public final class FdatasyncMicro {
         }
     }
 
-    private static long[] run(FileChannel ch, int appendBytes, int appends, long maxNanos) throws IOException {
+    private static long[] run(FileChannel ch, int appendBytes, int appends, long maxNanos, boolean fdatasync)
+            throws IOException {
         ByteBuffer data = ByteBuffer.allocateDirect(appendBytes);
         for (int i = 0; i < appendBytes; i++) {
             data.put(i, (byte) (i * 31 + 7));
@@ -96,7 +104,9 @@ public final class FdatasyncMicro {
             while (data.hasRemaining()) {
                 pos += ch.write(data, pos);
             }
-            ch.force(false);
+            if (fdatasync) {
+                ch.force(false);
+            }
             lat[n++] = System.nanoTime() - t0;
         }
         return Arrays.copyOf(lat, n);

@@ -21,6 +21,6 @@ fi
 trap 'rm -rf "$WORK"' EXIT
 
 echo "$(date -u +%FT%TZ) load: $(cut -d' ' -f1-3 /proc/loadavg); filesystem: $(df -T "$WORK" | awk 'NR==2 {print $2 " on " $1}')"
-# Bounded: 3 modes x ROUNDS x SECONDS_PER_MODE, plus the JVM's start and the files' preparation.
-timeout $((3 * ROUNDS * SECONDS_PER_MODE + 60)) \
+# Bounded: 4 modes x ROUNDS x SECONDS_PER_MODE, plus the JVM's start and the files' preparation.
+timeout $((4 * ROUNDS * SECONDS_PER_MODE + 60)) \
   java "$HERE/FdatasyncMicro.java" "$WORK" "$APPEND_BYTES" "$APPENDS" "$SECONDS_PER_MODE" "$ROUNDS"
