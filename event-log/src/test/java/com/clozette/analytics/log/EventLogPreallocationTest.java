@@ -47,7 +47,7 @@ class EventLogPreallocationTest {
                         "sealed segment " + segment + " truncated to its data");
             }
             assertEquals(active + 1, segmentFiles(dir).size());
-            assertEquals(ids(readAll(log, LogPosition.START)), expectedIds(60));
+            assertEquals(expectedIds(60), ids(readAll(log, LogPosition.START)));
         }
         assertFalse(Files.exists(dir.resolve(RecordFormat.NEXT_SEGMENT)), "the prepared next segment is removed");
     }
