@@ -11,6 +11,11 @@
 #   collector-only  the collector alone (CollectorOnly.java on the jar's class path): the same routes,
 #              validation, binary record and durable append (FSYNC), one HTTP server per core, no loader,
 #              DuckDB or API (issue 11)
+#   baseline-only  the same with BASELINE_JAR on the class path (its own LogSettings.defaults())
+#   collector-only@POLICY, baseline-only@POLICY  either of them with log fsync POLICY (always | interval |
+#              never) instead of FSYNC, so that policies compare in one run, e.g. TARGETS="collector-only@always
+#              collector-only@interval baseline-only@always baseline-only@interval"; the report then adds
+#              always/interval per jar and collector-only/baseline-only per policy
 #   collector-kafka  the same jar with store: druid, sink: kafka: an event is acknowledged once Kafka
 #              (a single KRaft broker started here, a child JVM from scale-test/target/kafka/lib) acked
 #              it (acks=all, idempotent producer); the Kafka Streams processor (dedupe, sessions) runs in
@@ -166,15 +171,22 @@ start_collector() {
   grep -o 'native transport: [a-z]*' "$WORK/$target.log" | sed "s/^/[bench] $target /" >&2 || true
 }
 
+# Starts the collector alone: start_collector_only TARGET, TARGET being collector-only or baseline-only,
+# optionally followed by @POLICY (the log's fsync; FSYNC without it). Each gets its own port and data.
 start_collector_only() {
-  mkdir -p "$WORK/data-only"
+  local target=$1 jar=$ROOT/server/target/clozette-analytics.jar policy=$FSYNC port
+  [[ $target == baseline-only* ]] && jar=$BASELINE_JAR
+  [[ $target == *@* ]] && policy=${target#*@}
+  if [[ $target == collector-only ]]; then port=$ONLY_PORT; else port=$(free_port); fi
+  ONLY_PORT_OF[$target]=$port
+  mkdir -p "$WORK/data-$target"
   # shellcheck disable=SC2086
-  java $COLLECTOR_JAVA_OPTS -cp "$ROOT/server/target/clozette-analytics.jar" "$ROOT/bench/collector/CollectorOnly.java" \
-    "$ONLY_PORT" "$WORK/data-only" "$FSYNC" > "$WORK/collector-only.log" 2>&1 &
-  PID_OF[collector-only]=$!
+  java $COLLECTOR_JAVA_OPTS -cp "$jar" "$ROOT/bench/collector/CollectorOnly.java" \
+    "$port" "$WORK/data-$target" "$policy" > "$WORK/$target.log" 2>&1 &
+  PID_OF[$target]=$!
   PIDS+=("$!")
-  await_up "http://127.0.0.1:$ONLY_PORT/health"
-  grep -o 'native transport: [a-z]*' "$WORK/collector-only.log" | sed 's/^/[bench] collector-only /' >&2 || true
+  await_up "http://127.0.0.1:$port/health"
+  grep -o 'native transport: [a-z]*, fsync [A-Z]*' "$WORK/$target.log" | sed "s/^/[bench] $target /" >&2 || true
 }
 
 # A single-node KRaft Kafka 4.1 as the scale-test's DruidCluster starts it, on free loopback ports.
@@ -219,8 +231,10 @@ start_collector_kafka() {
 }
 
 declare -A PID_OF=()
+declare -A ONLY_PORT_OF=()
 
 port_of() {
+  if [[ -n "${ONLY_PORT_OF[$1]:-}" ]]; then echo "${ONLY_PORT_OF[$1]}"; return; fi
   case $1 in
     nginx) echo $NGINX_PORT ;; bare) echo $BARE_PORT ;; collector) echo $COLLECTOR_PORT ;; baseline) echo $BASELINE_PORT ;; collector-only) echo $ONLY_PORT ;;
     collector-kafka) echo $KAFKA_COLLECTOR_PORT ;;
@@ -293,13 +307,16 @@ main() {
   start_nginx
   if wants bare; then start_bare; fi
   if wants collector; then start_collector; fi
-  if wants collector-only; then start_collector_only; fi
+  for target in "${TARGETS[@]}"; do
+    if [[ $target == baseline-only* && ! -f "${BASELINE_JAR:-}" ]]; then log "$target needs BASELINE_JAR, a jar file"; exit 1; fi
+    if [[ $target == collector-only* || $target == baseline-only* ]]; then start_collector_only "$target"; fi
+  done
   if wants baseline; then
     [[ -f "${BASELINE_JAR:-}" ]] || { log "baseline needs BASELINE_JAR, a jar file"; exit 1; }
     start_collector baseline "$BASELINE_JAR" "$BASELINE_PORT"
   fi
   if wants collector-kafka; then start_kafka; start_collector_kafka; fi
-  log "targets: ${TARGETS[*]}; visitors: $VISITORS; warming up every target (${DURATION} each, not recorded)"
+  log "targets: ${TARGETS[*]}; visitors: $VISITORS; load: $(cut -d' ' -f1-3 /proc/loadavg); warming up every target (${DURATION} each, not recorded)"
   local target endpoint round waited
   for target in "${TARGETS[@]}"; do
     for endpoint in pixel collect; do run_wrk "$target" "$endpoint" "$DURATION" >/dev/null; done
@@ -357,6 +374,23 @@ if "collector" in targets and "baseline" in targets:
     for endpoint in ("pixel", "collect"):
         base, new = med[(endpoint, "baseline")], med[(endpoint, "collector")]
         print(f"| {name[endpoint]} | {m(new, 'rps') / m(base, 'rps'):.2f}x | {m(new, 'p50') / m(base, 'p50'):.2f}x | {m(new, 'p99') / m(base, 'p99'):.2f}x |")
+alone = [t for t in targets if t.split("@")[0] in ("collector-only", "baseline-only") and "@" in t]
+if alone:
+    # The collector alone per jar and fsync policy: always against interval, this build against the baseline.
+    policies = sorted({t.split("@")[1] for t in alone})
+    jars = [j for j in ("collector-only", "baseline-only") if any(t.startswith(j + "@") for t in alone)]
+    pairs = [(f"{j}@{a}", f"{j}@{b}", f"{j}: {a}/{b}") for j in jars for a, b in (("always", "interval"), ("always", "never"))
+             if f"{j}@{a}" in targets and f"{j}@{b}" in targets]
+    pairs += [(f"collector-only@{p}", f"baseline-only@{p}", f"{p}: collector-only/baseline-only") for p in policies
+              if f"collector-only@{p}" in targets and f"baseline-only@{p}" in targets]
+    if pairs:
+        print()
+        print("| endpoint | ratio | req/s | p50 | p99 |")
+        print("| --- | --- | ---: | ---: | ---: |")
+        for endpoint in ("pixel", "collect"):
+            for num, den, label in pairs:
+                a, b = med[(endpoint, num)], med[(endpoint, den)]
+                print(f"| {name[endpoint]} | {label} | {m(a, 'rps') / m(b, 'rps'):.2f}x | {m(a, 'p50') / m(b, 'p50'):.2f}x | {m(a, 'p99') / m(b, 'p99'):.2f}x |")
 if "collector" in targets and "collector-kafka" in targets:
     print()
     print("| endpoint | Kafka/log req/s | Kafka/log p50 | Kafka/log p99 |")
@@ -364,7 +398,7 @@ if "collector" in targets and "collector-kafka" in targets:
     for endpoint in ("pixel", "collect"):
         log, kafka = med[(endpoint, "collector")], med[(endpoint, "collector-kafka")]
         print(f"| {name[endpoint]} | {m(kafka, 'rps') / m(log, 'rps'):.2f}x | {m(kafka, 'p50') / m(log, 'p50'):.2f}x | {m(kafka, 'p99') / m(log, 'p99'):.2f}x |")
-collectors = [t for t in targets if t.startswith("collector") or t == "baseline"]
+collectors = [t for t in targets if t.startswith("collector") or t.startswith("baseline")]
 if collectors:
     print()
     print("CPU per request (medians; 'during' = the wrk run, 'after' = until caught up, divided by the run's requests):")

@@ -1,6 +1,7 @@
 package com.clozette.analytics.log;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
@@ -16,7 +17,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -45,10 +48,23 @@ import org.slf4j.LoggerFactory;
  * should de-duplicate by event id. The list of one append is never split across futures, but after a crash a
  * torn tail can keep a prefix of an unacknowledged list.
  *
+ * <h2>Preallocation</h2>
+ * With {@link LogSettings#preallocate()} (the default) the active segment is written full of zeros up to
+ * {@link LogSettings#segmentBytes()} and fsynced before records go into it; appends then overwrite zeros in place.
+ * A growing file makes every fdatasync commit its new size and blocks to the filesystem journal as well; in place,
+ * fdatasync flushes the data alone, which is what makes {@link FsyncPolicy#ALWAYS} cheap. The next segment is
+ * prepared the same way by a background thread (as {@code .next-segment}) once the active one is half
+ * full, and renamed into place at rotation, so the writer does not wait for it. So the file size of the active
+ * segment is not the end of its data: {@link #end()} is, and nothing else is trusted.
+ *
  * <h2>Recovery</h2>
- * {@link #open} scans the last segment and truncates it after its last valid record (torn write, zero-filled or
- * garbage tail, bad checksum), logging at WARN how many bytes were dropped. Older segments are not scanned on open:
- * they were sealed (and, unless {@link FsyncPolicy#NEVER}, fsynced) at rotation. If a reader meets a corrupt record
+ * {@link #open} scans the last segment up to its last valid record (a torn write, zero-filled or garbage tail, a
+ * bad checksum end it). Without preallocation it truncates the segment there. With it, it wipes the damaged bytes
+ * after that record with zeros (so that no stale record can be read back once later appends end short of it)
+ * and fills the segment with zeros up to {@code segmentBytes} (a segment written without preallocation, by an
+ * older version, is extended). Either way it logs at WARN how many bytes were dropped (with preallocation, the
+ * free zeros after the data are not counted). Older segments are not scanned on open: they were sealed (truncated
+ * to their data and, unless {@link FsyncPolicy#NEVER}, fsynced) at rotation. If a reader meets a corrupt record
  * in an older segment, it logs a WARN and continues with the next segment, i.e. the rest of that segment is lost.
  *
  * <h2>Segments and retention</h2>
@@ -96,6 +112,10 @@ public final class EventLog implements AutoCloseable {
     /** Set by the writer after writes under INTERVAL; cleared by the background fsync before it forces. */
     private volatile boolean dirty;
     private final ScheduledExecutorService fsyncTimer;
+    /** Prepares the next segment under preallocation; null without it. */
+    private final ExecutorService preallocator;
+    /** The preparation of the next segment, once started (writer only); null before. */
+    private CompletableFuture<Void> nextSegment;
 
     // ---- writer -> readers ----
     private volatile LogPosition committedEnd;
@@ -150,13 +170,18 @@ public final class EventLog implements AutoCloseable {
         } else {
             this.fsyncTimer = null;
         }
+        this.preallocator = settings.preallocate() ? Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "event-log-preallocate");
+            t.setDaemon(true);
+            return t;
+        }) : null;
         this.writer.start();
     }
 
     /**
-     * Opens (creating {@code dir} if needed) the log in {@code dir} and recovers it: the last segment is truncated
-     * after its last valid record. Only one {@code EventLog} may have a directory open at a time (a lock file
-     * enforces it across processes).
+     * Opens (creating {@code dir} if needed) the log in {@code dir} and recovers it: the last segment ends after its
+     * last valid record (see Recovery above). Only one {@code EventLog} may have a directory open at a time (a lock
+     * file enforces it across processes).
      */
     public static EventLog open(Path dir, LogSettings settings) throws IOException {
         Objects.requireNonNull(settings, "settings");
@@ -187,18 +212,33 @@ public final class EventLog implements AutoCloseable {
             if (created) {
                 fsyncDirectory(dir);
             }
+            // A next segment prepared before a crash or close is redone when needed: it may be incomplete.
+            Files.deleteIfExists(dir.resolve(RecordFormat.NEXT_SEGMENT));
             long size = active.size();
             RecordFormat.ScanResult scan = RecordFormat.scan(active, size);
-            long dropped = size - scan.validBytes();
+            long valid = scan.validBytes();
+            long dropped = settings.preallocate() ? ZeroFill.endOfNonZero(active, valid, size) - valid : size - valid;
             if (dropped > 0) {
-                LOG.warn("Recovered event log {}: truncated segment {} at offset {} ({}), dropping {} bytes after "
-                                + "{} valid records",
-                        dir, lastPath.getFileName(), scan.validBytes(), scan.stopReason(), dropped, scan.records());
-                active.truncate(scan.validBytes());
+                LOG.warn("Recovered event log {}: segment {} ends at offset {} ({}), dropping {} bytes after {} valid "
+                                + "records",
+                        dir, lastPath.getFileName(), valid, scan.stopReason(), dropped, scan.records());
+            }
+            if (settings.preallocate()) {
+                if (dropped > 0) {
+                    ZeroFill.write(active, valid, valid + dropped);
+                }
+                if (size < settings.segmentBytes()) {
+                    ZeroFill.write(active, size, settings.segmentBytes());
+                }
+                if (dropped > 0 || size < settings.segmentBytes()) {
+                    active.force(true);
+                }
+            } else if (dropped > 0) {
+                active.truncate(valid);
                 active.force(true);
             }
-            active.position(scan.validBytes());
-            return new EventLog(dir, settings, lockChannel, lock, found, active, last, scan.validBytes(), dropped);
+            active.position(valid);
+            return new EventLog(dir, settings, lockChannel, lock, found, active, last, valid, dropped);
         } catch (IOException | RuntimeException | Error e) {
             if (active != null) {
                 closeQuietly(active, e);
@@ -381,6 +421,9 @@ public final class EventLog implements AutoCloseable {
         for (Pending p : group) {
             p.future.complete(p.end);
         }
+        if (preallocator != null && nextSegment == null && activeSize >= settings.segmentBytes() / 2) {
+            nextSegment = prepareNextSegment();
+        }
     }
 
     private void bufferRecord(byte[] payload) throws IOException {
@@ -411,18 +454,24 @@ public final class EventLog implements AutoCloseable {
         writeBuffer.clear();
     }
 
-    /** Seals the active segment and starts the next one (number + 1). Called by the writer with the buffer's
-     *  contents still belonging to the old segment. */
+    /**
+     * Seals the active segment and starts the next one (number + 1). Called by the writer with the buffer's
+     * contents still belonging to the old segment. Sealing truncates the segment to its data (dropping the
+     * preallocated zeros after it), before the next segment appears: a segment that is not the last one is read to
+     * its file size, on open and by readers.
+     */
     private void rotate() throws IOException {
         flushWriteBuffer();
         FileChannel old = activeChannel;
+        if (old.size() > activeSize) {
+            old.truncate(activeSize);
+        }
         if (settings.fsyncPolicy() != FsyncPolicy.NEVER) {
             old.force(false);
             fsyncs.incrementAndGet();
         }
         long next = activeSegment + 1;
-        FileChannel created = FileChannel.open(RecordFormat.path(dir, next), StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.READ, StandardOpenOption.WRITE);
+        FileChannel created = createSegment(RecordFormat.path(dir, next));
         if (settings.fsyncPolicy() != FsyncPolicy.NEVER) {
             fsyncDirectory(dir);
         }
@@ -432,6 +481,42 @@ public final class EventLog implements AutoCloseable {
         activeSize = 0;
         old.close();
         LOG.debug("Event log {}: rotated to segment {}", dir, next);
+    }
+
+    /**
+     * Creates the segment file {@code path}: without preallocation an empty file; with it, the next segment
+     * prepared in the background (waiting for it if it is not ready yet) renamed to {@code path}. If preparing it
+     * failed (a full disk, say), an empty file that grows as it is written, and a WARN.
+     */
+    private FileChannel createSegment(Path path) throws IOException {
+        if (preallocator != null) {
+            CompletableFuture<Void> prepared = nextSegment != null ? nextSegment : prepareNextSegment();
+            nextSegment = null;
+            try {
+                prepared.join();
+                Files.move(dir.resolve(RecordFormat.NEXT_SEGMENT), path);
+                return FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            } catch (CompletionException | IOException e) {
+                LOG.warn("Event log {}: could not preallocate segment {}; it grows as it is written", dir,
+                        path.getFileName(), e instanceof CompletionException ? e.getCause() : e);
+            }
+        }
+        return FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+    }
+
+    /** Starts writing {@code .next-segment}: zeros up to segmentBytes, fsynced. */
+    private CompletableFuture<Void> prepareNextSegment() {
+        Path path = dir.resolve(RecordFormat.NEXT_SEGMENT);
+        return CompletableFuture.runAsync(() -> {
+            try (FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE,
+                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+                ZeroFill.write(channel, 0, settings.segmentBytes());
+                channel.force(true);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, preallocator);
     }
 
     private void handleWriteFailure(Throwable e, boolean canTruncate, long truncateTo) {
@@ -691,6 +776,12 @@ public final class EventLog implements AutoCloseable {
                 queueLock.unlock();
             }
         }
+        if (preallocator != null) {
+            // Only now: a writer still rotating waits for the preparation, which must run to let it finish.
+            // Interrupting a preparation closes its file; a next segment is redone on the next open anyway.
+            preallocator.shutdownNow();
+            deleteNextSegment();
+        }
         if (!closed) {
             closed = true;
             try {
@@ -701,6 +792,19 @@ public final class EventLog implements AutoCloseable {
             closeQuietly(lockChannel, null);
         }
         signalReaders();
+    }
+
+    private void deleteNextSegment() {
+        try {
+            if (!preallocator.awaitTermination(CLOSE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)) {
+                LOG.warn("Event log {}: preallocation did not stop within {} ms of close", dir, CLOSE_TIMEOUT_MILLIS);
+            }
+            Files.deleteIfExists(dir.resolve(RecordFormat.NEXT_SEGMENT));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            LOG.warn("Event log {}: could not delete {}", dir, RecordFormat.NEXT_SEGMENT, e);
+        }
     }
 
     private static void fsyncDirectory(Path dir) {

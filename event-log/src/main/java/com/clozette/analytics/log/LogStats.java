@@ -9,7 +9,9 @@ package com.clozette.analytics.log;
  *                                of appends (group commit)
  * @param fsyncs                  fsyncs of segment files (group commits, background, rotation, close)
  * @param segments                segment files currently in the log
- * @param recoveredTruncatedBytes bytes dropped from the tail of the last segment when the log was opened
+ * @param recoveredTruncatedBytes bytes dropped from the tail of the last segment when the log was opened; with
+ *                                preallocation, the damaged bytes after the last valid record, not the free zeros
+ *                                that follow the data
  */
 public record LogStats(long appendedRecords, long appendedBytes, long groupWrites, long fsyncs, int segments,
                        long recoveredTruncatedBytes) {

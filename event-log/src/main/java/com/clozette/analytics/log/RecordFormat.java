@@ -15,8 +15,11 @@ import java.util.zip.CRC32C;
  *                              The first segment is 0; each rotation creates previous + 1. Segments are deleted
  *                              only from the oldest end, so the numbers present are contiguous.
  *   .lock                      empty file, locked (FileChannel.tryLock) by the process that has the log open.
+ *   .next-segment              with preallocation: the next segment being prepared (zeros), renamed to its
+ *                              segment name at rotation; deleted on open and close.
  *
- * Segment file: records back to back, no file header, no padding.
+ * Segment file: records back to back, no file header, no padding. The last (active) segment may go on with
+ * zeros up to its file size (preallocated space, see EventLog); every other segment ends at its last record.
  *
  * Record:
  *   offset 0  int32 big-endian  length   payload length in bytes, 0..maxRecordBytes
@@ -34,6 +37,7 @@ final class RecordFormat {
 
     static final int HEADER_BYTES = 8;
     static final String SUFFIX = ".log";
+    static final String NEXT_SEGMENT = ".next-segment";
     private static final int NAME_DIGITS = 20;
 
     private RecordFormat() {

@@ -2,7 +2,6 @@ package com.clozette.analytics.log;
 
 import static com.clozette.analytics.log.LogTestSupport.ids;
 import static com.clozette.analytics.log.LogTestSupport.readAll;
-import static com.clozette.analytics.log.LogTestSupport.settings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,9 +16,10 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The promise of the log: an acknowledged append survives SIGKILL of the process right after. */
 @Timeout(60)
@@ -33,13 +33,14 @@ class EventLogCrashTest {
     @TempDir
     Path scratch;
 
-    @Test
-    void acknowledgedAppendsSurviveSigkillOfTheWritingProcess() throws Exception {
+    @ParameterizedTest(name = "preallocate {0}")
+    @ValueSource(booleans = {true, false})
+    void acknowledgedAppendsSurviveSigkillOfTheWritingProcess(boolean preallocate) throws Exception {
         Set<Long> acked = new HashSet<>();
         // Two rounds: the second starts from the recovered log of the first, kill included.
         for (int round = 0; round < 2; round++) {
-            acked.addAll(runChildAndKill(round * 10_000_000L, 3000));
-            try (EventLog log = EventLog.open(dir, settings())) {
+            acked.addAll(runChildAndKill(round * 10_000_000L, 3000, preallocate));
+            try (EventLog log = EventLog.open(dir, KillNineChild.settings(preallocate))) {
                 List<Long> ids = ids(readAll(log, LogPosition.START));
                 Set<Long> present = new HashSet<>(ids);
                 assertEquals(ids.size(), present.size(), "no record twice");
@@ -60,11 +61,12 @@ class EventLogCrashTest {
     }
 
     /** Starts a child appending from {@code firstId}, SIGKILLs it once {@code minAcks} appends are acknowledged. */
-    private Set<Long> runChildAndKill(long firstId, int minAcks) throws Exception {
+    private Set<Long> runChildAndKill(long firstId, int minAcks, boolean preallocate) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-XX:TieredStopAtLevel=1",
                 "-cp", System.getProperty("java.class.path"),
-                KillNineChild.class.getName(), dir.toString(), Long.toString(firstId));
+                KillNineChild.class.getName(), dir.toString(), Long.toString(firstId),
+                Boolean.toString(preallocate));
         pb.redirectError(scratch.resolve("child-stderr.txt").toFile());
         Process child = pb.start();
         Set<Long> acked = new HashSet<>();

@@ -19,23 +19,43 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
+/**
+ * Damage after a crash, in both segment layouts: a segment that grows as it is written (damage is at the end of
+ * the file) and a preallocated one (damage is at the end of the data, zeros follow up to segmentBytes).
+ */
 @Timeout(30)
 class EventLogRecoveryTest {
 
     private static final int RECORDS = 10;
 
+    enum Layout {
+        GROWN(false), PREALLOCATED(true);
+
+        final LogSettings settings;
+
+        Layout(boolean preallocate) {
+            this.settings = settings().withPreallocate(preallocate);
+        }
+    }
+
     @TempDir
     Path dir;
 
+    /** The position after the last record written, where damage goes. */
+    private long dataEnd;
+
     /** Appends records 0..9 in one segment and returns the position after each. */
-    private List<LogPosition> writeTenRecords() throws IOException {
+    private List<LogPosition> writeTenRecords(Layout layout) throws IOException {
         List<LogPosition> ends = new ArrayList<>();
-        try (EventLog log = EventLog.open(dir, settings())) {
+        try (EventLog log = EventLog.open(dir, layout.settings)) {
             for (int i = 0; i < RECORDS; i++) {
                 ends.add(log.append(payload(i)).join());
             }
         }
+        dataEnd = ends.get(RECORDS - 1).offset();
         return ends;
     }
 
@@ -43,13 +63,21 @@ class EventLogRecoveryTest {
         return RecordFormat.path(dir, 0);
     }
 
-    /** Opens the damaged log and checks: expected records intact, damage counted, appending works again. */
-    private void assertRecovered(int survivingRecords, LogPosition expectedEnd, long expectedDropped)
+    /**
+     * Opens the damaged log and checks: expected records intact, damage counted, the file ends at the last good
+     * record (grown) or is zeros from there to segmentBytes (preallocated), appending works again.
+     */
+    private void assertRecovered(Layout layout, int survivingRecords, LogPosition expectedEnd, long expectedDropped)
             throws Exception {
-        try (EventLog log = EventLog.open(dir, settings())) {
+        try (EventLog log = EventLog.open(dir, layout.settings)) {
             assertEquals(expectedEnd, log.end());
             assertEquals(expectedDropped, log.stats().recoveredTruncatedBytes());
-            assertEquals(expectedEnd.offset(), Files.size(lastSegment()), "file truncated to the last good record");
+            if (layout == Layout.PREALLOCATED) {
+                assertEquals(layout.settings.segmentBytes(), Files.size(lastSegment()), "still preallocated");
+                assertZerosFrom(lastSegment(), expectedEnd.offset());
+            } else {
+                assertEquals(expectedEnd.offset(), Files.size(lastSegment()), "file truncated to the last good record");
+            }
             List<Long> expected = new ArrayList<>();
             for (long i = 0; i < survivingRecords; i++) {
                 expected.add(i);
@@ -60,58 +88,93 @@ class EventLogRecoveryTest {
             expected.add(100L);
             assertEquals(expected, ids(readAll(log, LogPosition.START)));
         }
-        try (EventLog log = EventLog.open(dir, settings())) {
+        try (EventLog log = EventLog.open(dir, layout.settings)) {
             assertEquals(0, log.stats().recoveredTruncatedBytes(), "the repaired log is clean");
             assertEquals(survivingRecords + 1, readAll(log, LogPosition.START).size());
         }
     }
 
-    @Test
-    void tornTailIsTruncatedOnOpen() throws Exception {
-        List<LogPosition> ends = writeTenRecords();
+    @ParameterizedTest
+    @EnumSource(Layout.class)
+    void tornTailIsTruncatedOnOpen(Layout layout) throws Exception {
+        List<LogPosition> ends = writeTenRecords(layout);
         long cut = ends.get(RECORDS - 1).offset() - 5; // mid-payload of the last record
-        truncate(lastSegment(), cut);
-        assertRecovered(RECORDS - 1, ends.get(RECORDS - 2), cut - ends.get(RECORDS - 2).offset());
+        tear(layout, cut);
+        assertRecovered(layout, RECORDS - 1, ends.get(RECORDS - 2), cut - ends.get(RECORDS - 2).offset());
     }
 
-    @Test
-    void tornRecordHeaderIsTruncatedOnOpen() throws Exception {
-        List<LogPosition> ends = writeTenRecords();
-        long cut = ends.get(RECORDS - 2).offset() + 3; // three bytes of the last record's header
-        truncate(lastSegment(), cut);
-        assertRecovered(RECORDS - 1, ends.get(RECORDS - 2), 3);
+    @ParameterizedTest
+    @EnumSource(Layout.class)
+    void tornRecordHeaderIsTruncatedOnOpen(Layout layout) throws Exception {
+        List<LogPosition> ends = writeTenRecords(layout);
+        long cut = ends.get(RECORDS - 2).offset() + 3; // three bytes of the last record's header (00 00 01)
+        tear(layout, cut);
+        assertRecovered(layout, RECORDS - 1, ends.get(RECORDS - 2), 3);
     }
 
-    @Test
-    void zeroFilledTailIsTruncatedOnOpen() throws Exception {
-        List<LogPosition> ends = writeTenRecords();
-        appendBytes(lastSegment(), new byte[4096]);
-        assertRecovered(RECORDS, ends.get(RECORDS - 1), 4096);
+    @ParameterizedTest
+    @EnumSource(Layout.class)
+    void zeroFilledTailIsTruncatedOnOpen(Layout layout) throws Exception {
+        List<LogPosition> ends = writeTenRecords(layout);
+        writeAfterData(new byte[4096]);
+        // In a preallocated segment zeros after the data are its free space, not damage.
+        assertRecovered(layout, RECORDS, ends.get(RECORDS - 1), layout == Layout.PREALLOCATED ? 0 : 4096);
     }
 
-    @Test
-    void garbageTailIsTruncatedOnOpen() throws Exception {
-        List<LogPosition> ends = writeTenRecords();
+    @ParameterizedTest
+    @EnumSource(Layout.class)
+    void garbageTailIsTruncatedOnOpen(Layout layout) throws Exception {
+        List<LogPosition> ends = writeTenRecords(layout);
         byte[] garbage = new byte[777];
         new Random(42).nextBytes(garbage);
-        appendBytes(lastSegment(), garbage);
-        assertRecovered(RECORDS, ends.get(RECORDS - 1), garbage.length);
+        garbage[garbage.length - 1] = 1;
+        writeAfterData(garbage);
+        assertRecovered(layout, RECORDS, ends.get(RECORDS - 1), garbage.length);
     }
 
-    @Test
-    void lengthPointingPastTheEndIsTruncatedOnOpen() throws Exception {
-        List<LogPosition> ends = writeTenRecords();
+    @ParameterizedTest
+    @EnumSource(Layout.class)
+    void lengthPointingPastTheEndIsTruncatedOnOpen(Layout layout) throws Exception {
+        List<LogPosition> ends = writeTenRecords(layout);
         ByteBuffer header = ByteBuffer.allocate(20).putInt(1_000_000).putInt(12345);
-        appendBytes(lastSegment(), header.array());
-        assertRecovered(RECORDS, ends.get(RECORDS - 1), 20);
+        writeAfterData(header.array());
+        // Preallocated, the 12 zero bytes after the header are free space again.
+        assertRecovered(layout, RECORDS, ends.get(RECORDS - 1), layout == Layout.PREALLOCATED ? 8 : 20);
     }
 
-    @Test
-    void lastRecordWithBadChecksumIsTruncatedOnOpen() throws Exception {
-        List<LogPosition> ends = writeTenRecords();
+    @ParameterizedTest
+    @EnumSource(Layout.class)
+    void lastRecordWithBadChecksumIsTruncatedOnOpen(Layout layout) throws Exception {
+        List<LogPosition> ends = writeTenRecords(layout);
         long lastStart = ends.get(RECORDS - 2).offset();
         flipByte(lastSegment(), lastStart + RecordFormat.HEADER_BYTES + 100);
-        assertRecovered(RECORDS - 1, ends.get(RECORDS - 2), ends.get(RECORDS - 1).offset() - lastStart);
+        assertRecovered(layout, RECORDS - 1, ends.get(RECORDS - 2), ends.get(RECORDS - 1).offset() - lastStart);
+    }
+
+    @Test
+    void recordsAfterAZeroedHoleAreNotReadBackOnceShorterAppendsEndBeforeThem() throws Exception {
+        // Power loss under fsync: interval can leave a group unwritten (zeros) and a later one written. Recovery
+        // ends the log at the hole; the records after it must be wiped, or appends that end just before them
+        // would make them valid again on the next open.
+        Layout layout = Layout.PREALLOCATED;
+        List<LogPosition> ends = writeTenRecords(layout);
+        long holeStart = ends.get(4).offset();
+        long holeEnd = ends.get(6).offset(); // records 5 and 6 unwritten; 7..9 written
+        try (FileChannel ch = FileChannel.open(lastSegment(), StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.allocate((int) (holeEnd - holeStart)), holeStart);
+        }
+        try (EventLog log = EventLog.open(dir, layout.settings)) {
+            assertEquals(ends.get(4), log.end());
+            assertEquals(dataEnd - holeStart, log.stats().recoveredTruncatedBytes(), "the hole and records 7..9");
+            assertEquals(layout.settings.segmentBytes(), Files.size(lastSegment()));
+            assertZerosFrom(lastSegment(), holeStart);
+            // Appended again, records 5 and 6 take exactly their old bytes, so record 7 would follow them.
+            assertEquals(ends.get(6), log.append(List.of(payload(5), payload(6))).join());
+        }
+        try (EventLog log = EventLog.open(dir, layout.settings)) {
+            assertEquals(ends.get(6), log.end());
+            assertEquals(List.of(0L, 1L, 2L, 3L, 4L, 5L, 6L), ids(readAll(log, LogPosition.START)));
+        }
     }
 
     @Test
@@ -153,14 +216,38 @@ class EventLogRecoveryTest {
         }
     }
 
-    private static void truncate(Path file, long size) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            ch.truncate(size);
+    /** What a crash leaves of the bytes from {@code cut} to the end of the data: nothing, or zeros. */
+    private void tear(Layout layout, long cut) throws IOException {
+        try (FileChannel ch = FileChannel.open(lastSegment(), StandardOpenOption.WRITE)) {
+            if (layout == Layout.PREALLOCATED) {
+                ch.write(ByteBuffer.allocate((int) (dataEnd - cut)), cut);
+            } else {
+                ch.truncate(cut);
+            }
         }
     }
 
-    private static void appendBytes(Path file, byte[] bytes) throws IOException {
-        Files.write(file, bytes, StandardOpenOption.APPEND);
+    /** Writes {@code bytes} right after the last record (at the end of a grown file, over zeros otherwise). */
+    private void writeAfterData(byte[] bytes) throws IOException {
+        try (FileChannel ch = FileChannel.open(lastSegment(), StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.wrap(bytes), dataEnd);
+        }
+    }
+
+    private static void assertZerosFrom(Path file, long offset) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer buf = ByteBuffer.allocate(1 << 20);
+            for (long pos = offset; pos < ch.size(); ) {
+                buf.clear();
+                int n = ch.read(buf, pos);
+                for (int i = 0; i < n; i++) {
+                    if (buf.get(i) != 0) {
+                        throw new AssertionError("non-zero byte at " + (pos + i) + " after the data at " + offset);
+                    }
+                }
+                pos += n;
+            }
+        }
     }
 
     private static void flipByte(Path file, long offset) throws IOException {

@@ -403,7 +403,7 @@ class EventLogTest {
             assertEquals(10, stats.groupWrites());
             assertEquals(10, stats.fsyncs());
             assertEquals(10, stats.appendedRecords());
-            assertEquals(Files.size(RecordFormat.path(dir, 0)), stats.appendedBytes());
+            assertEquals(log.end().offset(), stats.appendedBytes());
         }
     }
 

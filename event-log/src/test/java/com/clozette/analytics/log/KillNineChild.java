@@ -5,7 +5,8 @@ import java.nio.file.Path;
 import java.util.concurrent.Semaphore;
 
 /**
- * Child process of {@link EventLogCrashTest}: appends forever with {@link FsyncPolicy#NEVER} and prints
+ * Child process of {@link EventLogCrashTest}: appends forever with {@link FsyncPolicy#NEVER}, with or without
+ * preallocation (third argument), and prints
  * {@code ack <id> ok} for each append whose future completed, until it is killed with SIGKILL.
  */
 final class KillNineChild {
@@ -13,12 +14,17 @@ final class KillNineChild {
     private KillNineChild() {
     }
 
+    /** The child's settings: small segments, so that it rotates often before it is killed. */
+    static LogSettings settings(boolean preallocate) {
+        return LogSettings.defaults().withFsyncPolicy(FsyncPolicy.NEVER).withSegmentBytes(64 * 1024)
+                .withPreallocate(preallocate);
+    }
+
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args[0]);
         long firstId = Long.parseLong(args[1]);
         PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false, "UTF-8");
-        LogSettings settings = LogSettings.defaults().withFsyncPolicy(FsyncPolicy.NEVER).withSegmentBytes(64 * 1024);
-        EventLog log = EventLog.open(dir, settings);
+        EventLog log = EventLog.open(dir, settings(Boolean.parseBoolean(args[2])));
         Semaphore inFlight = new Semaphore(512);
         for (long id = firstId; ; id++) {
             inFlight.acquire();

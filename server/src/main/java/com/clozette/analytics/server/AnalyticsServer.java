@@ -172,7 +172,7 @@ public final class AnalyticsServer implements AutoCloseable {
     }
     AnalyticsConfig.Log logConfig = config.log();
     LogSettings logSettings = new LogSettings(logConfig.segmentBytes(), logConfig.fsync(), logConfig.fsyncInterval(),
-        logConfig.retention(), LogSettings.defaults().maxRecordBytes());
+        logConfig.retention(), LogSettings.defaults().maxRecordBytes(), logConfig.preallocate());
     EventLog log;
     try {
       log = EventLog.open(config.dataDir().resolve("log"), logSettings);

@@ -25,6 +25,7 @@ class ConfigLoaderTest {
     assertEquals("clozette-sg", config.sites().get(1).id());
     assertEquals(ZoneId.of("Asia/Singapore"), config.sites().get(1).timeZone());
     assertEquals(FsyncPolicy.ALWAYS, config.log().fsync());
+    assertTrue(config.log().preallocate(), "segments are preallocated, so fsync: always is cheap");
     assertTrue(config.auth().tokens().isEmpty(), "no token works until an operator sets one");
     assertEquals(AnalyticsConfig.DuckDb.DEFAULTS, config.duckdb(), "the file states the store's documented bounds");
     assertEquals(AnalyticsConfig.Metrics.OPEN, config.metrics(), "/metrics is open by default, as Prometheus expects");
@@ -73,6 +74,7 @@ class ConfigLoaderTest {
       "sites: [{id: a, doNotTrack: maybe}]|sites[0].doNotTrack",
       "sites: [{id: a}]\\nlog: {fsync: sometimes}|log.fsync",
       "sites: [{id: a}]\\nlog: {segmentBytes: 10}|log.segmentBytes",
+      "sites: [{id: a}]\\nlog: {preallocate: often}|log.preallocate",
       "sites: [{id: a}]\\nsesions: {gapMinutes: 30}|sesions",
       "sites: [{id: a}]\\nauth: {tokens: [{sha256: abc, role: staff}]}|auth.tokens[0].sha256",
       "sites: [{id: a}]\\nauth: {partnerToken: short}|auth.partnerToken",

@@ -7,9 +7,11 @@ import com.clozette.analytics.event.Event;
 import com.clozette.analytics.event.EventCodec;
 import com.clozette.analytics.golden.GoldenData;
 import com.clozette.analytics.log.EventLog;
+import com.clozette.analytics.log.LogPosition;
 import com.clozette.analytics.log.LogSettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -43,14 +45,15 @@ class RestartTest {
   void eventLogWithATornLastRecordIsLoadedUpToTheLastWholeRecord() throws Exception {
     List<Event> events = GoldenData.acceptedEvents();
     Path logDir = dataDir.resolve("log");
+    LogPosition end;
     try (EventLog log = EventLog.open(logDir, LogSettings.defaults())) {
       List<byte[]> records = new ArrayList<>();
       for (Event event : events) {
         records.add(EventCodec.encode(event));
       }
-      log.append(records).get();
+      end = log.append(records).get();
     }
-    tearLastRecord(logDir, EventCodec.encode(events.get(events.size() - 1)).length);
+    tearLastRecord(logDir, end, EventCodec.encode(events.get(events.size() - 1)).length);
 
     try (TestSystem recovered = TestSystem.start(dataDir); TestSystem reference = TestSystem.start(referenceDir)) {
       recovered.server().awaitLoaded(Duration.ofSeconds(30));
@@ -87,14 +90,18 @@ class RestartTest {
     }
   }
 
-  /** Cuts the last segment in the middle of its last record, as a crash mid-write would. */
-  private static void tearLastRecord(Path logDir, int lastPayloadBytes) throws IOException {
+  /**
+   * Zeroes the second half of the last record, as a crash mid-write leaves it in a preallocated segment (the file
+   * goes on past {@code end}: its size is not the end of the data).
+   */
+  private static void tearLastRecord(Path logDir, LogPosition end, int lastPayloadBytes) throws IOException {
     Path last;
     try (Stream<Path> segments = Files.list(logDir)) {
       last = segments.filter(p -> p.toString().endsWith(".log")).sorted().reduce((a, b) -> b).orElseThrow();
     }
     try (FileChannel channel = FileChannel.open(last, StandardOpenOption.WRITE)) {
-      channel.truncate(channel.size() - lastPayloadBytes / 2);
+      int torn = lastPayloadBytes / 2;
+      channel.write(ByteBuffer.allocate(torn), end.offset() - torn);
     }
   }
 

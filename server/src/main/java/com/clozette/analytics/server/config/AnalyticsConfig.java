@@ -97,7 +97,7 @@ public record AnalyticsConfig(
   /** What the collector does with an event sent with {@code DNT: 1} or {@code Sec-GPC: 1}. */
   public enum DoNotTrack { IGNORE, DROP }
 
-  public record Log(long segmentBytes, FsyncPolicy fsync, Duration fsyncInterval, Duration retention) {}
+  public record Log(long segmentBytes, FsyncPolicy fsync, Duration fsyncInterval, Duration retention, boolean preallocate) {}
 
   /** A configured token: SHA-256 hex of its value, role, and for partners the sites and k. */
   public record Token(String name, String sha256, String role, Set<String> sites, int smallCellK) {}

@@ -88,12 +88,13 @@ public final class ConfigLoader {
     Set<String> siteIds = new LinkedHashSet<>();
     sites.forEach(site -> siteIds.add(site.id()));
 
-    JsonNode log = section(config, "log", Set.of("segmentBytes", "fsync", "fsyncIntervalMs", "retentionHours"));
+    JsonNode log = section(config, "log", Set.of("segmentBytes", "fsync", "fsyncIntervalMs", "retentionHours", "preallocate"));
     AnalyticsConfig.Log logConfig = new AnalyticsConfig.Log(
         longValue(log, "log.segmentBytes", 64L << 20, 1L << 16, 1L << 34),
         enumValue(log, "log.fsync", FsyncPolicy.class, FsyncPolicy.ALWAYS),
         Duration.ofMillis(longValue(log, "log.fsyncIntervalMs", 200, 1, 60_000)),
-        Duration.ofHours(longValue(log, "log.retentionHours", 168, 1, 24L * 365 * 10)));
+        Duration.ofHours(longValue(log, "log.retentionHours", 168, 1, 24L * 365 * 10)),
+        bool(log, "log.preallocate", true));
 
     JsonNode sessions = section(config, "sessions", Set.of("gapMinutes"));
     Duration gap = Duration.ofMinutes(longValue(sessions, "sessions.gapMinutes", 30, 1, 24 * 60));
