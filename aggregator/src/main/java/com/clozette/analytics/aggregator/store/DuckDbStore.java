@@ -147,11 +147,13 @@ public final class DuckDbStore implements EventStore, ReportStore, AutoCloseable
       Files.createDirectories(file.toAbsolutePath().getParent());
       DuckDBConnection writer = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath());
       try (Statement statement = writer.createStatement()) {
-        // The bounds first: an upgrade at open rewrites whole tables, within them too.
         statement.execute(Schema.CHECKPOINT_THRESHOLD);
-        statement.execute(Schema.memoryLimit(settings.memoryLimitMb()));
         statement.execute(Schema.threads(settings.threads()));
+        // An upgrade at open rewrites a column of every event in one transaction, whose undo data
+        // outgrows the memory limit of a running store (a 4.7M-event store failed at 128 MB): it runs,
+        // once, under DuckDB's own limit, and the configured one holds from then on.
         checkSchemaVersion(statement, file);
+        statement.execute(Schema.memoryLimit(settings.memoryLimitMb()));
         for (String ddl : Schema.DDL) {
           statement.execute(ddl);
         }
