@@ -344,7 +344,7 @@ main() {
   rm -f "$WORK/sampling"
   sleep 1.5
   echo
-  echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency, $ROUNDS rounds (medians), $(nproc) cores, visitors $VISITORS, collector fsync=$FSYNC, $COLLECTOR_JAVA_OPTS"
+  echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency, $ROUNDS rounds (medians), $(nproc) cores, visitors $VISITORS, collector fsync=$FSYNC (a target's @POLICY overrides it), $COLLECTOR_JAVA_OPTS"
   echo
   python3 - "$WORK/results" "$WORK/rss_peak" "${TARGETS[@]}" <<'PY'
 import statistics, sys

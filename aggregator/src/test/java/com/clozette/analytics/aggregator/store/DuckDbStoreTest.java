@@ -12,8 +12,6 @@ import com.clozette.analytics.event.Event;
 import com.clozette.analytics.event.EventType;
 import com.clozette.analytics.event.Platform;
 import com.clozette.analytics.log.LogPosition;
-import io.vertx.core.Vertx;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
@@ -23,10 +21,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -35,26 +30,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * batches must report exactly what sessionising everything from scratch reports, for ranges that
  * cut hours at random places (rollups plus edges) and for ranges inside one hour (edges only).
  */
-class DuckDbStoreTest {
+class DuckDbStoreTest extends FreshStore {
   private static final String SITE = "clozette-id";
-  private static final long GAP = 1_800_000;
-  private static final long T0 = Instant.parse("2026-11-02T00:00:00Z").toEpochMilli();
-
-  @TempDir Path dir;
-  private Vertx vertx;
-  private DuckDbStore store;
-
-  @BeforeEach
-  void open() {
-    vertx = Vertx.vertx();
-    store = DuckDbStore.open(vertx, dir.resolve("store.duckdb"), StoreSettings.defaults(2, GAP));
-  }
-
-  @AfterEach
-  void close() {
-    store.close();
-    vertx.close().await();
-  }
 
   @ParameterizedTest(name = "seed {0}")
   @ValueSource(longs = {1, 2, 3})

@@ -5,47 +5,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.clozette.analytics.event.Event;
 import com.clozette.analytics.event.EventType;
 import com.clozette.analytics.event.Platform;
-import io.vertx.core.Vertx;
-import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.Statement;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Review: after random traffic (many ties, two sites sharing vids, bots, sessions without pageviews,
+ * After random traffic (many ties, two sites sharing vids, bots, sessions without pageviews,
  * varied referrers, UTM sources, devices) arrives in mostly time-ordered or shuffled batches, the
  * sessions table, every event's session_start and the session rollups must equal what a from-scratch
  * sessionisation in SQL over the stored events gives.
  */
-class SessionizerOracleTest {
-  private static final long GAP = 1_800_000;
-  private static final long T0 = Instant.parse("2026-11-02T00:00:00Z").toEpochMilli();
-
-  @TempDir Path dir;
-  private Vertx vertx;
-  private DuckDbStore store;
-
-  @BeforeEach
-  void open() {
-    vertx = Vertx.vertx();
-    store = DuckDbStore.open(vertx, dir.resolve("store.duckdb"), StoreSettings.defaults(2, GAP));
-  }
-
-  @AfterEach
-  void close() {
-    store.close();
-    vertx.close().await();
-  }
+class SessionizerOracleTest extends FreshStore {
 
   @ParameterizedTest(name = "seed {0}")
   @ValueSource(longs = {1, 2, 3, 4, 5, 6})
