@@ -367,13 +367,22 @@ for endpoint in ("pixel", "collect"):
         runs = med[(endpoint, target)]
         print(f"| {name[endpoint]} | {target} | {m(runs, 'rps'):,.0f} | {m(runs, 'p50'):.2f} | {m(runs, 'p99'):.2f} | "
               f"{m(runs, 'rps') / m(base, 'rps'):.2f}x | {m(runs, 'p99') / m(base, 'p99'):.2f}x | {sum(r['bad'] for r in runs)} |")
-if "collector" in targets and "baseline" in targets:
+def ratio_table(pairs, column=None):
+    """Each pair's numerator over its denominator, per endpoint; with column, one pair named in the header."""
     print()
-    print("| endpoint | collector/baseline req/s | collector/baseline p50 | collector/baseline p99 |")
-    print("| --- | ---: | ---: | ---: |")
+    if column:
+        print(f"| endpoint | {column} req/s | {column} p50 | {column} p99 |")
+        print("| --- | ---: | ---: | ---: |")
+    else:
+        print("| endpoint | ratio | req/s | p50 | p99 |")
+        print("| --- | --- | ---: | ---: | ---: |")
     for endpoint in ("pixel", "collect"):
-        base, new = med[(endpoint, "baseline")], med[(endpoint, "collector")]
-        print(f"| {name[endpoint]} | {m(new, 'rps') / m(base, 'rps'):.2f}x | {m(new, 'p50') / m(base, 'p50'):.2f}x | {m(new, 'p99') / m(base, 'p99'):.2f}x |")
+        for num, den, label in pairs:
+            a, b = med[(endpoint, num)], med[(endpoint, den)]
+            cells = f"{m(a, 'rps') / m(b, 'rps'):.2f}x | {m(a, 'p50') / m(b, 'p50'):.2f}x | {m(a, 'p99') / m(b, 'p99'):.2f}x"
+            print(f"| {name[endpoint]} | {cells} |" if column else f"| {name[endpoint]} | {label} | {cells} |")
+if "collector" in targets and "baseline" in targets:
+    ratio_table([("collector", "baseline", None)], "collector/baseline")
 alone = [t for t in targets if t.split("@")[0] in ("collector-only", "baseline-only") and "@" in t]
 if alone:
     # The collector alone per jar and fsync policy: always against interval, this build against the baseline.
@@ -384,20 +393,9 @@ if alone:
     pairs += [(f"collector-only@{p}", f"baseline-only@{p}", f"{p}: collector-only/baseline-only") for p in policies
               if f"collector-only@{p}" in targets and f"baseline-only@{p}" in targets]
     if pairs:
-        print()
-        print("| endpoint | ratio | req/s | p50 | p99 |")
-        print("| --- | --- | ---: | ---: | ---: |")
-        for endpoint in ("pixel", "collect"):
-            for num, den, label in pairs:
-                a, b = med[(endpoint, num)], med[(endpoint, den)]
-                print(f"| {name[endpoint]} | {label} | {m(a, 'rps') / m(b, 'rps'):.2f}x | {m(a, 'p50') / m(b, 'p50'):.2f}x | {m(a, 'p99') / m(b, 'p99'):.2f}x |")
+        ratio_table(pairs)
 if "collector" in targets and "collector-kafka" in targets:
-    print()
-    print("| endpoint | Kafka/log req/s | Kafka/log p50 | Kafka/log p99 |")
-    print("| --- | ---: | ---: | ---: |")
-    for endpoint in ("pixel", "collect"):
-        log, kafka = med[(endpoint, "collector")], med[(endpoint, "collector-kafka")]
-        print(f"| {name[endpoint]} | {m(kafka, 'rps') / m(log, 'rps'):.2f}x | {m(kafka, 'p50') / m(log, 'p50'):.2f}x | {m(kafka, 'p99') / m(log, 'p99'):.2f}x |")
+    ratio_table([("collector-kafka", "collector", None)], "Kafka/log")
 collectors = [t for t in targets if t.startswith("collector") or t.startswith("baseline")]
 if collectors:
     print()
