@@ -36,6 +36,12 @@ public record Query(String site, Instant from, Instant to, ZoneId zone, List<Met
     return filter == null && dimensions.stream().allMatch(GroupBy::isTime) && !metrics.contains(Metric.EXIT_RATE);
   }
 
+  /** Whether an asked metric, or one the rows are ordered by, counts sessions: else a store may leave sessions out. */
+  public boolean countsSessions() {
+    return java.util.stream.Stream.concat(metrics.stream(), QueryRows.orderKeys(this).stream().map(order -> Metric.fromWireName(order.field())))
+        .anyMatch(metric -> metric != null && metric != Metric.PAGEVIEWS && metric != Metric.VISITORS);
+  }
+
   /** The buckets of the range, each [start, end) clipped to it: one per interval, or the whole range without a time dimension. */
   public List<Bucket> buckets() {
     return buckets(from, to);

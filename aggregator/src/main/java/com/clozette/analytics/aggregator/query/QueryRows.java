@@ -39,6 +39,20 @@ public final class QueryRows {
   }
 
   /**
+   * The answer of a query grouped by time alone (or by nothing) from each bucket's figures: every
+   * bucket a row, zeros included, the other range's buckets matched by position (none past its end).
+   */
+  public static QueryResult byBucket(Query query, List<Figures> figures, List<Figures> comparison) {
+    List<Counted> rows = new ArrayList<>(figures.size());
+    for (int i = 0; i < figures.size(); i++) {
+      List<Object> keys = query.dimensions().isEmpty() ? List.of() : List.of(i);
+      Figures other = !query.compares() ? null : i < comparison.size() ? comparison.get(i) : Figures.NONE;
+      rows.add(new Counted(keys, figures.get(i), other));
+    }
+    return answer(query, orderAndPage(query, rows), rows.size());
+  }
+
+  /**
    * The rows in the query's order (docs/QUERY.md: the requested keys, then the time dimension
    * ascending or the first metric descending, then every dimension ascending), one page of them.
    * For stores that hold every row in memory anyway; the SQL translation orders the same way.

@@ -10,6 +10,7 @@ import com.clozette.analytics.aggregator.report.Report;
 import com.clozette.analytics.aggregator.report.ReportQuery;
 import com.clozette.analytics.aggregator.report.ReportStore;
 import com.clozette.analytics.aggregator.report.Results;
+import com.clozette.analytics.aggregator.report.StoreUnavailableException;
 import com.clozette.analytics.event.Event;
 import com.clozette.analytics.event.Urls;
 import com.clozette.analytics.log.LogPosition;
@@ -50,6 +51,7 @@ public final class DuckDbStore implements EventStore, ReportStore, AutoCloseable
   private final DuckDBConnection writer;
   private final BlockingQueue<Connection> readers;
   private final WorkerExecutor reportWorkers;
+  private final java.time.Duration queryTimeout;
   private final Sessionizer sessionizer;
   private final Map<Grain, VisitorSets> visitorSets = new java.util.EnumMap<>(Grain.class);
   private final ReportQueries reportQueries;
@@ -69,6 +71,7 @@ public final class DuckDbStore implements EventStore, ReportStore, AutoCloseable
     this.reportWorkers = reportWorkers;
     this.sessionizer = new Sessionizer(settings.sessionGapMillis());
     this.clock = settings.clock();
+    this.queryTimeout = settings.queryTimeout();
     this.recentEvents = new RecentEventKeys(settings.dedupeWindow().toMillis());
     for (Grain grain : Grain.values()) {
       visitorSets.put(grain, new VisitorSets());
@@ -164,7 +167,7 @@ public final class DuckDbStore implements EventStore, ReportStore, AutoCloseable
         Connection reader = writer.duplicate();
         // Each report must see everything committed before it: no transaction left open between reads.
         reader.setAutoCommit(true);
-        readers.add(reader);
+        readers.add(TimedStatements.wrap(reader, settings.queryTimeout()));
       }
       WorkerExecutor workers = vertx.createSharedWorkerExecutor("report-store", settings.readers());
       return new DuckDbStore(writer, readers, workers, settings);
@@ -394,15 +397,12 @@ public final class DuckDbStore implements EventStore, ReportStore, AutoCloseable
   }
 
   private QueryResult fromRollups(Connection connection, Query query) throws SQLException {
-    List<Totals> totals = rollupTotals(connection, query.site(), query.buckets());
-    List<Totals> other = rollupTotals(connection, query.site(), query.compareBuckets());
-    List<QueryRows.Counted> rows = new ArrayList<>(totals.size());
-    for (int i = 0; i < totals.size(); i++) {
-      List<Object> keys = query.dimensions().isEmpty() ? List.of() : List.of(i);
-      Figures comparison = !query.compares() ? null : i < other.size() ? other.get(i).figures() : Figures.NONE;
-      rows.add(new QueryRows.Counted(keys, totals.get(i).figures(), comparison));
-    }
-    return QueryRows.answer(query, QueryRows.orderAndPage(query, rows), rows.size());
+    return QueryRows.byBucket(query, figures(rollupTotals(connection, query.site(), query.buckets())),
+        figures(rollupTotals(connection, query.site(), query.compareBuckets())));
+  }
+
+  private static List<Figures> figures(List<Totals> totals) {
+    return totals.stream().map(Totals::figures).toList();
   }
 
   private List<Totals> rollupTotals(Connection connection, String site, List<Query.Bucket> buckets) throws SQLException {
@@ -418,11 +418,20 @@ public final class DuckDbStore implements EventStore, ReportStore, AutoCloseable
     return reportWorkers.executeBlocking(() -> withReader(work), false);
   }
 
-  /** Runs blocking read-only work on a pooled reader connection. */
+  /**
+   * Runs blocking read-only work on a pooled reader connection, each of its statements interrupted
+   * by DuckDB once it ran for {@link StoreSettings#queryTimeout()}: then a 503 that says so.
+   */
   public <T> T withReader(SqlFunction<T> work) throws SQLException, InterruptedException {
     Connection connection = readers.take();
     try {
       return work.apply(connection);
+    } catch (SQLException e) {
+      if (TimedStatements.interrupted(e)) {
+        throw new StoreUnavailableException("a statement of this request ran longer than duckdb.queryTimeoutSeconds ("
+            + queryTimeout.toSeconds() + " s) and was stopped: ask for a shorter range or fewer rows");
+      }
+      throw e;
     } finally {
       readers.add(connection);
     }

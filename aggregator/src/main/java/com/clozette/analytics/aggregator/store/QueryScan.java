@@ -63,7 +63,7 @@ final class QueryScan {
     parameters.add(connection.createArrayOf("BIGINT", ends));
     parameters.add(connection.createArrayOf("INTEGER", indexes));
     parameters.add(connection.createArrayOf("INTEGER", periods));
-    boolean sessionFigures = needsSessionFigures();
+    boolean sessionFigures = query.countsSessions();
     boolean withSessions = sessionFigures || readsSessionAttributes();
     List<String> scans = new ArrayList<>();
     for (Span span : spans(connection, withSessions, buckets, other)) {
@@ -194,13 +194,6 @@ final class QueryScan {
 
   private static long hullEnd(List<Query.Bucket> buckets) {
     return buckets.stream().mapToLong(bucket -> bucket.end().toEpochMilli()).max().orElseThrow();
-  }
-
-  /** Whether an asked metric, or one the rows are ordered by, counts sessions. */
-  private boolean needsSessionFigures() {
-    java.util.stream.Stream<Metric> ordered = QueryRows.orderKeys(query).stream().map(order -> Metric.fromWireName(order.field()));
-    return java.util.stream.Stream.concat(query.metrics().stream(), ordered)
-        .anyMatch(metric -> metric != null && metric != Metric.PAGEVIEWS && metric != Metric.VISITORS);
   }
 
   /** Whether a dimension or a condition reads a session's attribute (anything but the page). */

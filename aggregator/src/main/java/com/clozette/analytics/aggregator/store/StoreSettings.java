@@ -12,27 +12,33 @@ import java.time.Duration;
  *     instead of taking 80% of the machine's memory as it does by default
  * @param threads DuckDB's worker threads
  * @param dedupeWindow how long after an event arrived a copy of it (same site and id) is still recognised and dropped
+ * @param queryTimeout the longest one read statement (of a report, a query, an export) may run before DuckDB interrupts it
  * @param clock when events arrive, for the de-duplication window
  */
-public record StoreSettings(int readers, long sessionGapMillis, int memoryLimitMb, int threads, Duration dedupeWindow, Clock clock) {
+public record StoreSettings(int readers, long sessionGapMillis, int memoryLimitMb, int threads, Duration dedupeWindow, Duration queryTimeout,
+    Clock clock) {
   public static final int DEFAULT_MEMORY_LIMIT_MB = 128;
   public static final int DEFAULT_THREADS = 2;
   /** As the stream processor's {@code kafka.stateRetentionHours}: above the collector's 7 days of device time. */
   public static final Duration DEFAULT_DEDUPE_WINDOW = Duration.ofHours(192);
+  /** Far above any answer of a healthy store (a filtered month over 4.7M events takes under a second), far below a client's patience. */
+  public static final Duration DEFAULT_QUERY_TIMEOUT = Duration.ofSeconds(30);
 
   public StoreSettings {
-    if (readers < 1 || threads < 1 || memoryLimitMb < 64 || dedupeWindow.isNegative() || dedupeWindow.isZero()) {
+    if (readers < 1 || threads < 1 || memoryLimitMb < 64 || dedupeWindow.isNegative() || dedupeWindow.isZero()
+        || queryTimeout.compareTo(Duration.ofSeconds(1)) < 0) {
       throw new IllegalArgumentException("invalid store settings: " + readers + " readers, " + threads + " threads, "
-          + memoryLimitMb + " MB, window " + dedupeWindow);
+          + memoryLimitMb + " MB, window " + dedupeWindow + ", query timeout " + queryTimeout);
     }
   }
 
   /** The documented defaults, with this many readers and this session gap. */
   public static StoreSettings defaults(int readers, long sessionGapMillis) {
-    return new StoreSettings(readers, sessionGapMillis, DEFAULT_MEMORY_LIMIT_MB, DEFAULT_THREADS, DEFAULT_DEDUPE_WINDOW, Clock.systemUTC());
+    return new StoreSettings(readers, sessionGapMillis, DEFAULT_MEMORY_LIMIT_MB, DEFAULT_THREADS, DEFAULT_DEDUPE_WINDOW, DEFAULT_QUERY_TIMEOUT,
+        Clock.systemUTC());
   }
 
   public StoreSettings withClock(Clock clock) {
-    return new StoreSettings(readers, sessionGapMillis, memoryLimitMb, threads, dedupeWindow, clock);
+    return new StoreSettings(readers, sessionGapMillis, memoryLimitMb, threads, dedupeWindow, queryTimeout, clock);
   }
 }

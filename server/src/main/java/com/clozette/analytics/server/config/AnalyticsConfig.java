@@ -30,13 +30,13 @@ public record AnalyticsConfig(
   }
 
   /** The embedded store's bounds (config/analytics.yaml {@code duckdb}). */
-  public record DuckDb(int memoryLimitMb, int threads, Duration dedupeWindow, Duration loadWindow) {
+  public record DuckDb(int memoryLimitMb, int threads, Duration dedupeWindow, Duration loadWindow, Duration queryTimeout) {
     public static final DuckDb DEFAULTS = new DuckDb(StoreSettings.DEFAULT_MEMORY_LIMIT_MB, StoreSettings.DEFAULT_THREADS,
-        StoreSettings.DEFAULT_DEDUPE_WINDOW, Duration.ofMillis(250));
+        StoreSettings.DEFAULT_DEDUPE_WINDOW, Duration.ofMillis(250), StoreSettings.DEFAULT_QUERY_TIMEOUT);
 
     /** The store's settings with this many report readers and this session gap. */
     public StoreSettings storeSettings(int readers, Duration sessionGap) {
-      return new StoreSettings(readers, sessionGap.toMillis(), memoryLimitMb, threads, dedupeWindow, java.time.Clock.systemUTC());
+      return new StoreSettings(readers, sessionGap.toMillis(), memoryLimitMb, threads, dedupeWindow, queryTimeout, java.time.Clock.systemUTC());
     }
   }
 

@@ -104,13 +104,14 @@ public final class ConfigLoader {
   }
 
   private static AnalyticsConfig.DuckDb duckdb(ObjectNode config) {
-    JsonNode duckdb = section(config, "duckdb", Set.of("memoryLimitMb", "threads", "dedupeWindowHours", "loadWindowMs"));
+    JsonNode duckdb = section(config, "duckdb", Set.of("memoryLimitMb", "threads", "dedupeWindowHours", "loadWindowMs", "queryTimeoutSeconds"));
     AnalyticsConfig.DuckDb defaults = AnalyticsConfig.DuckDb.DEFAULTS;
     return new AnalyticsConfig.DuckDb(
         integer(duckdb, "duckdb.memoryLimitMb", defaults.memoryLimitMb(), 64, 1 << 20),
         integer(duckdb, "duckdb.threads", defaults.threads(), 1, 256),
         Duration.ofHours(longValue(duckdb, "duckdb.dedupeWindowHours", defaults.dedupeWindow().toHours(), 1, 24L * 400)),
-        Duration.ofMillis(longValue(duckdb, "duckdb.loadWindowMs", defaults.loadWindow().toMillis(), 0, 10_000)));
+        Duration.ofMillis(longValue(duckdb, "duckdb.loadWindowMs", defaults.loadWindow().toMillis(), 0, 10_000)),
+        Duration.ofSeconds(longValue(duckdb, "duckdb.queryTimeoutSeconds", defaults.queryTimeout().toSeconds(), 1, 3600)));
   }
 
   private static AnalyticsConfig.Metrics metrics(ObjectNode config) {
