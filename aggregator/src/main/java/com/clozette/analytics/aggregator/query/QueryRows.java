@@ -35,7 +35,7 @@ public final class QueryRows {
     return new QueryResult(query.site(), query.from().toString(), query.to().toString(), query.zone().getId(),
         query.metrics().stream().map(Metric::wireName).toList(), query.dimensions().stream().map(GroupBy::wireName).toList(),
         query.compares() ? query.compareFrom().toString() : null, query.compares() ? query.compareTo().toString() : null,
-        rows, totalRows);
+        rows, totalRows, null, null);
   }
 
   /**
