@@ -11,6 +11,7 @@ import com.clozette.analytics.aggregator.report.ReportQuery;
 import com.clozette.analytics.aggregator.report.ReportStore;
 import com.clozette.analytics.aggregator.report.Results;
 import com.clozette.analytics.aggregator.report.StoreUnavailableException;
+import com.clozette.analytics.aggregator.session.SessionRule;
 import com.clozette.analytics.event.Event;
 import com.clozette.analytics.event.Urls;
 import com.clozette.analytics.log.LogPosition;
@@ -69,7 +70,7 @@ public final class DuckDbStore implements EventStore, ReportStore, AutoCloseable
     this.writer = writer;
     this.readers = readers;
     this.reportWorkers = reportWorkers;
-    this.sessionizer = new Sessionizer(settings.sessionGapMillis());
+    this.sessionizer = new Sessionizer(new SessionRule(settings.sessionGapMillis()));
     this.clock = settings.clock();
     this.queryTimeout = settings.queryTimeout();
     this.recentEvents = new RecentEventKeys(settings.dedupeWindow().toMillis());

@@ -1,5 +1,6 @@
 package com.clozette.analytics.aggregator.store;
 
+import com.clozette.analytics.aggregator.session.SessionRule;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -11,7 +12,7 @@ import java.sql.Statement;
  * read, so a long session (a bot past the filter, one visitor id on every beacon) costs a batch no
  * more than a short one, in whatever order its events arrive.
  *
- * <p>Why this is exact: a session is a run of a visitor's counted events with no gap over the
+ * <p>The rule is {@link SessionRule}'s. Why this is exact: a session is a run of a visitor's counted events with no gap over the
  * session gap, so inside its span [start, end] there is no such gap either. Sessionising a visitor's
  * stored events plus the batch's is then the same as merging intervals: the stored sessions (each
  * its span) and the batch's events (each a point), in order of start, a new session wherever an
@@ -24,10 +25,10 @@ import java.sql.Statement;
  * stored events get the new start: the one statement that reads events, bounded by that session's span.
  */
 final class Sessionizer {
-  private final long gap;
+  private final SessionRule rule;
 
-  Sessionizer(long gapMillis) {
-    this.gap = gapMillis;
+  Sessionizer(SessionRule rule) {
+    this.rule = rule;
   }
 
   /** Runs inside the writer's transaction, with the batch's new events in fresh_events. */
@@ -38,9 +39,10 @@ final class Sessionizer {
     sql.execute("""
         CREATE OR REPLACE TEMP TABLE stale AS
         SELECT s.* FROM sessions s JOIN touched t ON s.site = t.site AND s.vid = t.vid
-        WHERE s.end_ts >= t.lo - %1$d AND s.start_ts <= t.hi + %1$d
+        WHERE s.end_ts >= %s AND s.start_ts <= %s
           -- The same bounds for the whole batch: lets DuckDB skip row groups of older sessions.
-          AND s.end_ts >= (SELECT min(lo) FROM touched) - %1$d AND s.start_ts <= (SELECT max(hi) FROM touched) + %1$d""".formatted(gap));
+          AND s.end_ts >= %s AND s.start_ts <= %s""".formatted(rule.earliestJoinableEndSql("t.lo"), rule.latestJoinableStartSql("t.hi"),
+        rule.earliestJoinableEndSql("(SELECT min(lo) FROM touched)"), rule.latestJoinableStartSql("(SELECT max(hi) FROM touched)")));
     mergeIntervals(sql);
     sql.execute("""
         INSERT INTO events SELECT f.* REPLACE (m.session_start AS session_start)
@@ -82,15 +84,15 @@ final class Sessionizer {
             browser, os, entry_ts, entry_id, exit_ts, exit_id, NULL, NULL, start_ts, ''
           FROM stale
         ), marked AS (
-          SELECT *, coalesce(start_ts - max(end_ts) OVER (PARTITION BY site, vid ORDER BY start_ts, end_ts, tie
-            ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) > %d, true) AS starts_session
+          SELECT *, coalesce(%s, true) AS starts_session
           FROM items
         )
         -- The same total order in both windows (ties of start and end broken by event id, a stored
         -- session first), so the item that starts a session is the first of it in both.
         SELECT *, max(CASE WHEN starts_session THEN start_ts END)
           OVER (PARTITION BY site, vid ORDER BY start_ts, end_ts, tie ROWS UNBOUNDED PRECEDING) AS session_start
-        FROM marked""".formatted(gap));
+        FROM marked""".formatted(rule.startsNewSql(
+        "max(end_ts) OVER (PARTITION BY site, vid ORDER BY start_ts, end_ts, tie ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)", "start_ts")));
     sql.execute("""
         CREATE OR REPLACE TEMP TABLE rebuilt AS
         SELECT site, vid, session_start AS start_ts, max(end_ts) AS end_ts, sum(events)::INTEGER AS events,

@@ -1,5 +1,6 @@
 package com.clozette.analytics.server.config;
 
+import com.clozette.analytics.aggregator.session.SessionRule;
 import com.clozette.analytics.collector.IpRange;
 import com.clozette.analytics.log.FsyncPolicy;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -97,7 +98,7 @@ public final class ConfigLoader {
         bool(log, "log.preallocate", true));
 
     JsonNode sessions = section(config, "sessions", Set.of("gapMinutes"));
-    Duration gap = Duration.ofMinutes(longValue(sessions, "sessions.gapMinutes", 30, 1, 24 * 60));
+    Duration gap = Duration.ofMinutes(longValue(sessions, "sessions.gapMinutes", SessionRule.DEFAULT_GAP.toMinutes(), 1, 24 * 60));
 
     return new AnalyticsConfig(host, port, tls, dataDir, sites, logConfig, gap, auth(config, siteIds), scaleOut(config, env, configDir), collector(config),
         duckdb(config), metrics(config));
