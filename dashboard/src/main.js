@@ -10,7 +10,7 @@ import { byTestId, h } from './dom.js';
 import { FILTER_DIMENSIONS, filterProblem, parseFilters, withFilter, withoutFilter } from './filters.js';
 import { exactSeconds, formatChange, formatClock, formatCount, formatDuration, formatEstimate, formatKey, formatMean, formatPage, formatPercent } from './format.js';
 import { autoInterval, daysRange, describeRange, addDays, isDate, parseView, resolveRange, viewQuery } from './range.js';
-import { createReports, storeAnswersQueries } from './reports.js';
+import { createReports } from './reports.js';
 
 // sessionStorage: the token lives as long as the tab, and is never sent anywhere but the API header.
 const TOKEN_KEY = 'clozette.dashboard.token';
@@ -58,7 +58,6 @@ const ui = {
   entryPages: find('entry-pages'),
   bots: find('bots'),
   exitPages: find('exit-pages'),
-  storeNotice: find('store-notice'),
   filterNotice: find('filter-notice'),
   filterBar: find('filter-bar'),
   chips: find('filters'),
@@ -70,8 +69,7 @@ const linked = parseFilters(window.location.search);
 view.filters = linked.filters;
 // What the page says about filters it could not apply: those of the link, once.
 let filterNotices = linked.ignored.map((why) => `Ignored a filter of the link: ${why}.`);
-// Set at sign-in, once the store has said whether it answers the query API.
-let reports = createReports(api, false);
+const reports = createReports(api);
 let sites = [];
 // Bumped at sign-out, so that answers still in flight for the old session are dropped.
 let session = 0;
@@ -157,12 +155,8 @@ function showRows(panel, columns, rows, footer = null, filter = null) {
   target.replaceChildren(table, ...(footer ? [footer] : []));
 }
 
-/**
- * Makes the rows of a list filter the view by `dimension` on a click (or Enter), with the value in
- * the row's `field`; nothing when the store does not answer the query API.
- */
+/** Makes the rows of a list filter the view by `dimension` on a click (or Enter), with the value in the row's `field`. */
 function rowFilter(dimension, field) {
-  if (!reports.queries) return null;
   return (tr, row) => {
     const value = row[field];
     if (typeof value !== 'string' || filterProblem({ dimension, value })) return;
@@ -335,7 +329,6 @@ function showFilters() {
   ui.filterBar.hidden = view.filters.length === 0;
   ui.filterNotice.textContent = filterNotices.join(' ');
   ui.filterNotice.hidden = filterNotices.length === 0;
-  ui.storeNotice.hidden = reports.queries;
 }
 
 /** Shows the view under other filters. */
@@ -388,19 +381,6 @@ async function enter() {
   }
   ui.site.replaceChildren(...sites.map((site) => h('option', { value: site.id }, `${site.id} (${site.timeZone})`)));
   if (!sites.some((site) => site.id === view.site)) view.site = sites[0].id;
-  let queries;
-  try {
-    queries = await storeAnswersQueries(api, view.site);
-  } catch (failure) {
-    if (mine === session) signOut(refusalMessage(failure));
-    return;
-  }
-  if (mine !== session) return;
-  reports = createReports(api, queries);
-  if (!queries && view.filters.length > 0) {
-    filterNotices.push('Ignored the filters of the link: this store cannot filter.');
-    view.filters = [];
-  }
   ui.signInButton.disabled = false;
   ui.signin.hidden = true;
   ui.dashboard.hidden = false;

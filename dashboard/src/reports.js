@@ -1,8 +1,7 @@
 // What each panel reads, from the endpoint that can answer it. Without filters the lists, entry and
 // exit pages and the time series come from /api/v1 as they always did; with filters everything comes
 // from POST /api/v2/query under those filters; the headline figures come from /api/v2/query with the
-// previous period beside them. A store that cannot answer queries (store: druid answers 501
-// not_supported_by_store for now) leaves the dashboard on /api/v1 alone: no filters, no comparison.
+// previous period beside them, from either store (docs/QUERY.md, "At scale" for store: druid).
 // Every answer is given in the shape of the /api/v1 answer the page already draws.
 import { TOP_ROWS } from './api.js';
 import { queryFilters } from './filters.js';
@@ -31,40 +30,9 @@ export const dateRange = ({ from, to }) => (isDate(from) && isDate(to) ? [from, 
 /** An answer row's metrics as an object keyed by the metric names asked. */
 const named = (metrics, values) => Object.fromEntries(metrics.map((metric, i) => [metric, values?.[i] ?? 0]));
 
-/** Answers whether the store answers POST /api/v2/query: false only for 501 not_supported_by_store. */
-export async function storeAnswersQueries(api, site) {
-  try {
-    await api.query({ site, dateRange: 'day', metrics: ['pageviews'] });
-    return true;
-  } catch (failure) {
-    if (failure.status === 501 && failure.code === 'not_supported_by_store') return false;
-    // A refused token must sign out; any other failure shows in the panels that ask next.
-    if (failure.refusesToken) throw failure;
-    return true;
-  }
-}
-
-/**
- * The panels' requests for a store that does (`queries` true) or does not answer the query API.
- * `filters` are those of filters.js; with `queries` false they must be empty.
- */
-export function createReports(api, queries) {
+/** The panels' requests; `filters` are those of filters.js. */
+export function createReports(api) {
   const ask = ({ site, from, to }, filters, body) => api.query({ site, dateRange: dateRange({ from, to }), filters: queryFilters(filters), ...body });
-  // Unfiltered, the headline (without the query API) and the entry and exit pages read one report:
-  // both panels asking at once share the request.
-  let pendingReport = null;
-  function report(query) {
-    const key = JSON.stringify(query);
-    if (pendingReport?.key !== key) {
-      const answer = api.report(query);
-      pendingReport = { key, answer };
-      const settled = () => {
-        if (pendingReport?.answer === answer) pendingReport = null;
-      };
-      answer.then(settled, settled);
-    }
-    return pendingReport.answer;
-  }
 
   async function rows(query, filters, dimension, { offset = 0, limit = TOP_ROWS, metrics = BREAKDOWN_METRICS[dimension], extra = [] } = {}) {
     const answer = await ask(query, filters, {
@@ -82,14 +50,11 @@ export function createReports(api, queries) {
   }
 
   return {
-    queries,
-
     /**
-     * The headline figures; with the query API also `previous` (the same figures over the period as
-     * long just before) and its range, else `previous` is null.
+     * The headline figures, with `previous`: the same figures over the period as long just before, and
+     * its range; and whether visitors are a sketch's estimate (store: druid), as the answer says.
      */
     async headline(query, filters) {
-      if (!queries) return { ...(await report(query)), previous: null };
       const answer = await ask(query, filters, { metrics: HEADLINE_METRICS, compare: 'previous_period' });
       const [row] = answer.results ?? [];
       return {
@@ -97,12 +62,14 @@ export function createReports(api, queries) {
         previous: named(HEADLINE_METRICS, row?.comparison?.metrics),
         compareFrom: answer.compareFrom,
         compareTo: answer.compareTo,
+        visitorsApprox: answer.visitorsApprox,
+        visitorsRelativeStandardError: answer.visitorsRelativeStandardError,
       };
     },
 
     /** The top entry pages ({path, sessions}) and exit pages ({path, sessions, exitRate}). */
     async pages(query, filters) {
-      if (filters.length === 0) return report(query);
+      if (filters.length === 0) return api.report(query);
       const [entries, exits] = await Promise.all([rows(query, filters, 'entry', { metrics: ['sessions'] }), rows(query, filters, 'exit', { metrics: ['sessions'] })]);
       // The exit rate is a page's: its row under the same filters (narrowed to these pages, which
       // leaves their rows as they are). A page that no pageview under the filters shows has none.

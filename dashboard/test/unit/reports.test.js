@@ -3,12 +3,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createApi } from '../../src/api.js';
-import { createReports, storeAnswersQueries } from '../../src/reports.js';
+import { createReports } from '../../src/reports.js';
 
 const WEEK = { site: 'clozette-id', from: '2026-11-02', to: '2026-11-09' };
-const REPORT = { pageviews: 40, visitors: 9, sessions: 12, avgSessionSeconds: 61.5, avgTimePerVisitorSeconds: 82, bounceRate: 0.25, entryPages: [{ path: '/', sessions: 7 }], exitPages: [] };
-const NOT_SUPPORTED = { status: 501, body: { error: 'not_supported_by_store', message: 'store druid cannot answer /api/v2/query yet' } };
-
 /** A fetch that records each request and answers with `answer(path, query body)`: {status, body}. */
 function fakeServer(answer) {
   const calls = [];
@@ -21,36 +18,36 @@ function fakeServer(answer) {
   return { api: createApi({ fetch, token: () => 't' }), calls };
 }
 
-const v1 = (path) => ({ '../api/v1/report': REPORT, '../api/v1/timeseries': { buckets: [] }, '../api/v1/breakdown': { rows: [], total: 0 } })[path];
+/** A server whose query API answers `answer` and whose /api/v1 refuses: what reads /api/v1 fails. */
+const queryServer = (answer) =>
+  fakeServer((path) => (path === '../api/v2/query' ? { body: answer } : { status: 404, body: { error: 'not_found', message: path } }));
 
-test('a store that answers the query API 501 not_supported_by_store is told apart from one that answers', async () => {
-  assert.equal(await storeAnswersQueries(fakeServer(() => NOT_SUPPORTED).api, 'clozette-id'), false);
-  assert.equal(await storeAnswersQueries(fakeServer(() => ({ body: { results: [], totalRows: 0 } })).api, 'clozette-id'), true);
-  // Down for now is not "cannot": the panels show the error of their own requests.
-  assert.equal(await storeAnswersQueries(fakeServer(() => ({ status: 503, body: { error: 'store_unavailable', message: 'x' } })).api, 'clozette-id'), true);
-  await assert.rejects(storeAnswersQueries(fakeServer(() => ({ status: 401, body: { error: 'invalid_token', message: 'x' } })).api, 'clozette-id'), { status: 401 });
+test('without filters the headline still comes from the query API with the previous period beside it', async () => {
+  const { api, calls } = queryServer({
+    compareFrom: '2026-10-26',
+    compareTo: '2026-11-02',
+    results: [{ dimensions: [], metrics: [40, 9, 12, 61.5, 82, 0.25], comparison: { dimensions: [], metrics: [20, 8, 10, 30, 40, 0.5] } }],
+    totalRows: 1,
+  });
+  const headline = await createReports(api).headline(WEEK, []);
+  assert.deepEqual(calls.map((c) => [c.method, c.url]), [['POST', '../api/v2/query']]);
+  assert.deepEqual(calls[0].body.filters, []);
+  assert.equal(calls[0].body.compare, 'previous_period');
+  assert.equal(headline.pageviews, 40);
+  assert.equal(headline.previous.pageviews, 20);
 });
 
-test('without the query API every panel reads /api/v1 as before, and the headline has no comparison', async () => {
-  const { api, calls } = fakeServer((path) => (path === '../api/v2/query' ? NOT_SUPPORTED : { body: v1(path) }));
-  const reports = createReports(api, await storeAnswersQueries(api, WEEK.site));
-  assert.equal(reports.queries, false);
-  calls.length = 0;
-  const [headline, pages] = await Promise.all([reports.headline(WEEK, []), reports.pages(WEEK, [])]);
-  await reports.timeseries(WEEK, 'day', []);
-  await reports.breakdown(WEEK, 'referrer', 10, []);
-  assert.equal(headline.pageviews, 40);
-  assert.equal(headline.previous, null);
-  assert.deepEqual(pages.entryPages, REPORT.entryPages);
-  assert.deepEqual(
-    calls.map((c) => c.url),
-    [
-      '../api/v1/report?site=clozette-id&from=2026-11-02&to=2026-11-09&top=10',
-      '../api/v1/timeseries?site=clozette-id&from=2026-11-02&to=2026-11-09&interval=day',
-      '../api/v1/breakdown?site=clozette-id&from=2026-11-02&to=2026-11-09&by=referrer&limit=10&offset=10',
-    ],
-    'the headline and the entry and exit pages share one report; nothing asks the query API',
-  );
+test('a headline whose visitors the store estimated with a sketch says so, as the query API answered', async () => {
+  const { api } = queryServer({
+    visitorsApprox: true,
+    visitorsRelativeStandardError: 0.01625,
+    results: [{ dimensions: [], metrics: [40, 239, 12, 61.5, 82, 0.25], comparison: { dimensions: [], metrics: [20, 200, 10, 30, 40, 0.5] } }],
+    totalRows: 1,
+  });
+  const headline = await createReports(api).headline(WEEK, []);
+  assert.equal(headline.visitors, 239);
+  assert.equal(headline.visitorsApprox, true);
+  assert.equal(headline.visitorsRelativeStandardError, 0.01625);
 });
 
 test('the headline asks the query API for the previous period beside the range, its last day named', async () => {
@@ -62,7 +59,7 @@ test('the headline asks the query API for the previous period beside the range, 
       totalRows: 1,
     },
   }));
-  const headline = await createReports(api, true).headline(WEEK, [{ dimension: 'page', value: '/looks/1' }]);
+  const headline = await createReports(api).headline(WEEK, [{ dimension: 'page', value: '/looks/1' }]);
   assert.deepEqual(calls[0].body, {
     site: 'clozette-id',
     dateRange: ['2026-11-02', '2026-11-08'],
@@ -78,14 +75,14 @@ test('the headline asks the query API for the previous period beside the range, 
 
 test('a range of instants is sent half-open as it is', async () => {
   const { api, calls } = fakeServer(() => ({ body: { results: [], totalRows: 0 } }));
-  const headline = await createReports(api, true).headline({ site: 'clozette-id', from: '2026-11-02T00:00:00Z', to: '2026-11-09T00:00:00Z' }, []);
+  const headline = await createReports(api).headline({ site: 'clozette-id', from: '2026-11-02T00:00:00Z', to: '2026-11-09T00:00:00Z' }, []);
   assert.deepEqual(calls[0].body.dateRange, ['2026-11-02T00:00:00Z', '2026-11-09T00:00:00Z']);
   assert.equal(headline.pageviews, 0, 'no row is zeros');
 });
 
 test('under filters a list is one page of the query API rows, most first, in the breakdown shape', async () => {
   const { api, calls } = fakeServer(() => ({ body: { results: [{ dimensions: ['Phone'], metrics: [30, 7, 9] }], totalRows: 11 } }));
-  const reports = createReports(api, true);
+  const reports = createReports(api);
   const answer = await reports.breakdown(WEEK, 'device', 10, [{ dimension: 'platform', value: 'app' }]);
   assert.deepEqual(answer, { rows: [{ key: 'Phone', pageviews: 30, visitors: 7, sessions: 9 }], total: 11 });
   const { metrics, dimensions, orderBy, limit, offset, filters } = calls[0].body;
@@ -106,7 +103,7 @@ test('a filtered time series is read page by page until every bucket is in', asy
   const { api, calls } = fakeServer((path, body) => ({
     body: { timeZone: 'Asia/Jakarta', totalRows: buckets.length, results: buckets.slice(body.offset, body.offset + body.limit).map((start) => ({ dimensions: [start], metrics: [2, 1] })) },
   }));
-  const answer = await createReports(api, true).timeseries(WEEK, 'hour', [{ dimension: 'device', value: 'Phone' }]);
+  const answer = await createReports(api).timeseries(WEEK, 'hour', [{ dimension: 'device', value: 'Phone' }]);
   assert.deepEqual(calls.map((c) => [c.body.dimensions[0], c.body.offset, c.body.limit]), [['time:hour', 0, 1000], ['time:hour', 1000, 1000], ['time:hour', 2000, 1000]]);
   assert.equal(answer.buckets.length, 2232);
   assert.deepEqual(answer.buckets[1], { start: buckets[1], pageviews: 2, visitors: 1 });
@@ -120,7 +117,7 @@ test('filtered exit pages take each page exit rate from its page row under the s
     if (dimension === 'exit') return { body: { results: [{ dimensions: ['/a'], metrics: [4] }, { dimensions: ['/b'], metrics: [2] }], totalRows: 2 } };
     return { body: { results: [{ dimensions: ['/a'], metrics: [0.5] }], totalRows: 1 } };
   });
-  const pages = await createReports(api, true).pages(WEEK, [{ dimension: 'referrer', value: '(direct)' }]);
+  const pages = await createReports(api).pages(WEEK, [{ dimension: 'referrer', value: '(direct)' }]);
   assert.deepEqual(pages.entryPages, [{ path: '/', sessions: 5 }]);
   assert.deepEqual(pages.exitPages, [{ path: '/a', sessions: 4, exitRate: 0.5 }, { path: '/b', sessions: 2, exitRate: undefined }]);
   assert.deepEqual(calls[2].body.filters, [['is', 'referrer', ['(direct)']], ['is', 'page', ['/a', '/b']]]);
