@@ -1,5 +1,6 @@
 package com.clozette.analytics.aggregator.query;
 
+import com.clozette.analytics.aggregator.report.Cacheable;
 import com.clozette.analytics.aggregator.report.Interval;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -14,7 +15,7 @@ import java.util.List;
  * @param compareFrom start of the other range, null without compare
  */
 public record Query(String site, Instant from, Instant to, ZoneId zone, List<Metric> metrics, List<GroupBy> dimensions,
-    Filter filter, List<Order> orderBy, int limit, int offset, Instant compareFrom, Instant compareTo) {
+    Filter filter, List<Order> orderBy, int limit, int offset, Instant compareFrom, Instant compareTo) implements Cacheable {
 
   public Query {
     metrics = List.copyOf(metrics);
@@ -24,6 +25,17 @@ public record Query(String site, Instant from, Instant to, ZoneId zone, List<Met
 
   public boolean compares() {
     return compareFrom != null;
+  }
+
+  /** Both ranges, and what lies between them: one span that holds every event the answer reads. */
+  @Override
+  public Instant readsFrom() {
+    return compares() && compareFrom.isBefore(from) ? compareFrom : from;
+  }
+
+  @Override
+  public Instant readsTo() {
+    return compares() && compareTo.isAfter(to) ? compareTo : to;
   }
 
   /** The interval of the time dimension, or null without one. */

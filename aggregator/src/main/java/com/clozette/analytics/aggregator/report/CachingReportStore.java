@@ -8,7 +8,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import io.vertx.core.Future;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -24,13 +23,12 @@ public final class CachingReportStore implements ReportStore {
   private static final int RECENT_CHANGES = 4096;
 
   private final ReportStore store;
-  private final Cache<Object, Object> cache;
+  private final Cache<Cacheable, Object> cache;
   private final Deque<SequencedChange> recentChanges = new ArrayDeque<>();
   private long changeSequence;
 
   private record SequencedChange(long sequence, DataChange change) {}
 
-  private record Range(String site, Instant from, Instant to) {}
 
   /**
    * @param maximumRows how many rows the cached answers may hold together (an answer weighs one
@@ -53,19 +51,13 @@ public final class CachingReportStore implements ReportStore {
       }
     }
     cache.asMap().keySet().removeIf(key -> {
-      Range range = rangeOf(key);
-      return change.overlaps(range.site(), range.from().toEpochMilli(), range.to().toEpochMilli());
+      return touches(change, key);
     });
   }
 
   @Override
   public Future<Report> report(ReportQuery query) {
     return cached(query, () -> store.report(query));
-  }
-
-  @Override
-  public Future<Results.TimeSeries> timeSeries(Queries.Series query) {
-    return cached(query, () -> store.timeSeries(query));
   }
 
   @Override
@@ -99,14 +91,14 @@ public final class CachingReportStore implements ReportStore {
   }
 
   @SuppressWarnings("unchecked")
-  private <T> Future<T> cached(Object query, Supplier<Future<T>> compute) {
+  private <T> Future<T> cached(Cacheable query, Supplier<Future<T>> compute) {
     Object hit = cache.getIfPresent(query);
     if (hit != null) {
       return Future.succeededFuture((T) hit);
     }
     long startedAt = currentSequence();
     return compute.get().onSuccess(result -> {
-      if (!changedSince(startedAt, rangeOf(query))) {
+      if (!changedSince(startedAt, query)) {
         cache.put(query, result);
       }
     });
@@ -118,7 +110,7 @@ public final class CachingReportStore implements ReportStore {
     }
   }
 
-  private boolean changedSince(long sequence, Range range) {
+  private boolean changedSince(long sequence, Cacheable query) {
     synchronized (recentChanges) {
       if (sequence == changeSequence) {
         return false;
@@ -128,7 +120,7 @@ public final class CachingReportStore implements ReportStore {
       }
       for (SequencedChange recent : recentChanges) {
         if (recent.sequence() > sequence
-            && recent.change().overlaps(range.site(), range.from().toEpochMilli(), range.to().toEpochMilli())) {
+            && touches(recent.change(), query)) {
           return true;
         }
       }
@@ -136,11 +128,9 @@ public final class CachingReportStore implements ReportStore {
     }
   }
 
-  private static int rows(Object query, Object answer) {
+  private static int rows(Cacheable query, Object answer) {
     if (answer instanceof List<?> rows) {
       return 1 + rows.size();
-    } else if (answer instanceof Results.TimeSeries series) {
-      return 1 + series.buckets().size();
     } else if (answer instanceof Results.Breakdown breakdown) {
       return 1 + breakdown.rows().size();
     } else if (answer instanceof QueryResult result) {
@@ -151,33 +141,7 @@ public final class CachingReportStore implements ReportStore {
     return 1;
   }
 
-  private static Instant min(Instant a, Instant b) {
-    return a.isBefore(b) ? a : b;
-  }
-
-  private static Instant max(Instant a, Instant b) {
-    return a.isAfter(b) ? a : b;
-  }
-
-  private static Range rangeOf(Object query) {
-    if (query instanceof ReportQuery q) {
-      return new Range(q.site(), q.from(), q.to());
-    } else if (query instanceof Queries.Series q) {
-      return new Range(q.site(), q.from(), q.to());
-    } else if (query instanceof Queries.Breakdown q) {
-      return new Range(q.site(), q.from(), q.to());
-    } else if (query instanceof Queries.Visitors q) {
-      // New visitors depend on each visitor's first pageview ever, which an event before the range
-      // can move: any change up to the end of the range can matter.
-      return new Range(q.site(), Instant.EPOCH, q.to());
-    } else if (query instanceof Queries.PageExport q) {
-      return new Range(q.site(), q.from(), q.to());
-    } else if (query instanceof Query q) {
-      // Both ranges, and what lies between them: one span that holds every event the answer reads.
-      return q.compares()
-          ? new Range(q.site(), min(q.from(), q.compareFrom()), max(q.to(), q.compareTo()))
-          : new Range(q.site(), q.from(), q.to());
-    }
-    throw new IllegalArgumentException("not a cacheable query: " + query);
+  private static boolean touches(DataChange change, Cacheable query) {
+    return change.overlaps(query.site(), query.readsFrom().toEpochMilli(), query.readsTo().toEpochMilli());
   }
 }

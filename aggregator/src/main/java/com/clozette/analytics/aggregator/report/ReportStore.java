@@ -13,7 +13,10 @@ import java.util.List;
 public interface ReportStore {
   Future<Report> report(ReportQuery query);
 
-  Future<Results.TimeSeries> timeSeries(Queries.Series query);
+  /** The query model's unfiltered question by time, in the time series' shape: the same figures from every store. */
+  default Future<Results.TimeSeries> timeSeries(Queries.Series series) {
+    return query(series.asQuery()).map(series::answer);
+  }
 
   Future<Results.Breakdown> breakdown(Queries.Breakdown query);
 

@@ -350,11 +350,6 @@ public final class DuckDbStore implements EventStore, ReportStore, AutoCloseable
   }
 
   @Override
-  public Future<Results.TimeSeries> timeSeries(Queries.Series query) {
-    return read(connection -> reportQueries.timeSeries(connection, query));
-  }
-
-  @Override
   public Future<Results.Breakdown> breakdown(Queries.Breakdown query) {
     return read(connection -> detailQueries.breakdown(connection, query));
   }

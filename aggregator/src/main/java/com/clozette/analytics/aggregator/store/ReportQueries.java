@@ -114,27 +114,6 @@ final class ReportQueries {
         topPages(connection, "exit", site, split, query.top(), true));
   }
 
-  /** One bucket per interval in the site's zone, each computed like a report over its range. */
-  Results.TimeSeries timeSeries(Connection connection, Queries.Series query) throws SQLException {
-    long from = query.from().toEpochMilli();
-    long to = query.to().toEpochMilli();
-    List<Instant> boundaries = query.interval().boundaries(query.from(), query.to(), query.zone());
-    List<long[]> spans = new ArrayList<>();
-    for (int i = 0; i + 1 < boundaries.size(); i++) {
-      spans.add(new long[] {Math.max(from, boundaries.get(i).toEpochMilli()), Math.min(to, boundaries.get(i + 1).toEpochMilli())});
-    }
-    List<Totals> totals = bucketTotals(connection, query.site(), spans);
-    List<Results.Bucket> buckets = new ArrayList<>();
-    for (int i = 0; i < spans.size(); i++) {
-      Totals bucket = totals.get(i);
-      buckets.add(new Results.Bucket(Instant.ofEpochMilli(spans.get(i)[0]).toString(), Instant.ofEpochMilli(spans.get(i)[1]).toString(),
-          bucket.pageviews, bucket.visitorCount(), bucket.sessions, bucket.avgSessionSeconds(),
-          bucket.avgTimePerVisitorSeconds(), bucket.bounceRate()));
-    }
-    return new Results.TimeSeries(query.site(), query.from().toString(), query.to().toString(),
-        query.interval().wireName(), query.zone().getId(), buckets);
-  }
-
   /**
    * The totals of consecutive buckets, each [start, end) and computed like a report over it: the
    * hour rollups loaded once for all of them, the detail at each bucket's partial hours.
