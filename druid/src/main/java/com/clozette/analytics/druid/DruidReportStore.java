@@ -1,12 +1,15 @@
 package com.clozette.analytics.druid;
 
-import com.clozette.analytics.aggregator.http.ApiException;
+import com.clozette.analytics.aggregator.query.Figures;
+import com.clozette.analytics.aggregator.query.Metric;
 import com.clozette.analytics.aggregator.query.Query;
 import com.clozette.analytics.aggregator.query.QueryResult;
+import com.clozette.analytics.aggregator.query.QueryRows;
 import com.clozette.analytics.aggregator.report.Dimension;
 import com.clozette.analytics.aggregator.report.Interval;
 import com.clozette.analytics.aggregator.report.PageCount;
 import com.clozette.analytics.aggregator.report.Queries;
+import com.clozette.analytics.aggregator.report.Rates;
 import com.clozette.analytics.aggregator.report.Report;
 import com.clozette.analytics.aggregator.report.ReportQuery;
 import com.clozette.analytics.aggregator.report.ReportStore;
@@ -51,25 +54,13 @@ public final class DruidReportStore implements ReportStore {
   private final DruidSql sql;
   private final String events;
   private final String sessions;
+  private final String pageviews;
 
   public DruidReportStore(DruidSql sql, DruidSettings settings) {
     this.sql = sql;
     this.events = quote(settings.eventsDatasource());
     this.sessions = quote(settings.sessionsDatasource());
-  }
-
-  private record Totals(long pageviews, long visitors, long sessions, long durationMillis, long bounces) {
-    double avgSessionSeconds() {
-      return sessions == 0 ? 0.0 : Report.round6(durationMillis / 1000.0 / sessions);
-    }
-
-    double avgTimePerVisitorSeconds() {
-      return visitors == 0 ? 0.0 : Report.round6(durationMillis / 1000.0 / visitors);
-    }
-
-    double bounceRate() {
-      return sessions == 0 ? 0.0 : Report.round6((double) bounces / sessions);
-    }
+    this.pageviews = quote(settings.pageviewsDatasource());
   }
 
   @Override
@@ -84,21 +75,20 @@ public final class DruidReportStore implements ReportStore {
     return Future.all(pageviews, sessionTotals, entries, exits).map(all -> {
       JsonNode views = first(pageviews.result());
       JsonNode totals = first(sessionTotals.result());
-      Totals t = new Totals(views.path("pageviews").asLong(0), views.path("visitors").asLong(0),
-          totals.path("sessions").asLong(0), totals.path("duration").asLong(0), totals.path("bounces").asLong(0));
+      Figures t = figures(views, totals);
       return new Report(query.site(), query.from().toString(), query.to().toString(), t.pageviews(), t.visitors(), t.sessions(),
-          t.avgSessionSeconds(), t.avgTimePerVisitorSeconds(), t.bounceRate(), entries.result(), exits.result(), true, VISITORS_RSE);
+          Metric.AVG_SESSION_SECONDS.of(t).doubleValue(), Metric.AVG_TIME_PER_VISITOR_SECONDS.of(t).doubleValue(),
+          Metric.BOUNCE_RATE.of(t).doubleValue(), entries.result(), exits.result(), true, VISITORS_RSE);
     });
   }
 
-  @Override
-  public Future<Results.TimeSeries> timeSeries(Queries.Series query) {
-    List<Instant> boundaries = query.interval().boundaries(query.from(), query.to(), query.zone());
-    List<long[]> buckets = new ArrayList<>();
-    for (int i = 0; i + 1 < boundaries.size(); i++) {
-      long start = Math.max(query.from().toEpochMilli(), boundaries.get(i).toEpochMilli());
-      long end = Math.min(query.to().toEpochMilli(), boundaries.get(i + 1).toEpochMilli());
-      buckets.add(new long[] {start, end});
+  /**
+   * The report's figures of each bucket [start, end) (consecutive, together a range): pageviews and
+   * visitors from the events datasource, sessions from the signed session rows, as the report reads them.
+   */
+  private Future<List<Figures>> bucketFigures(String site, List<long[]> buckets) {
+    if (buckets.isEmpty()) {
+      return Future.succeededFuture(List.of());
     }
     // The bucket of a row by the same zone-aligned boundaries as the embedded store, whatever the
     // zone or interval; the boundaries are computed numbers, never user text.
@@ -107,7 +97,7 @@ public final class DruidReportStore implements ReportStore {
       bucket.append(" WHEN __time < MILLIS_TO_TIMESTAMP(").append(buckets.get(i)[1]).append(") THEN ").append(i);
     }
     bucket.append(" END");
-    List<Param> range = range(query.site(), query.from(), query.to());
+    List<Param> range = List.of(Param.text(site), Param.number(buckets.get(0)[0]), Param.number(buckets.get(buckets.size() - 1)[1]));
     Future<List<JsonNode>> views = sql.query("SELECT " + bucket + " AS b, SUM(\"events\") AS pageviews,"
         + " " + VISITORS + " AS visitors FROM " + events + " WHERE " + COUNTED_PAGEVIEWS + " GROUP BY 1", range);
     Future<List<JsonNode>> totals = sql.query("SELECT " + bucket + " AS b, SUM(sign) AS sessions, SUM(sign * durationMs) AS duration,"
@@ -115,18 +105,17 @@ public final class DruidReportStore implements ReportStore {
     return Future.all(views, totals).map(all -> {
       Map<Integer, JsonNode> viewRows = byBucket(views.result());
       Map<Integer, JsonNode> sessionRows = byBucket(totals.result());
-      List<Results.Bucket> result = new ArrayList<>(buckets.size());
+      List<Figures> figures = new ArrayList<>(buckets.size());
       for (int i = 0; i < buckets.size(); i++) {
-        JsonNode v = viewRows.getOrDefault(i, EMPTY);
-        JsonNode s = sessionRows.getOrDefault(i, EMPTY);
-        Totals t = new Totals(v.path("pageviews").asLong(0), v.path("visitors").asLong(0), s.path("sessions").asLong(0),
-            s.path("duration").asLong(0), s.path("bounces").asLong(0));
-        result.add(new Results.Bucket(Instant.ofEpochMilli(buckets.get(i)[0]).toString(), Instant.ofEpochMilli(buckets.get(i)[1]).toString(),
-            t.pageviews(), t.visitors(), t.sessions(), t.avgSessionSeconds(), t.avgTimePerVisitorSeconds(), t.bounceRate()));
+        figures.add(figures(viewRows.getOrDefault(i, EMPTY), sessionRows.getOrDefault(i, EMPTY)));
       }
-      return new Results.TimeSeries(query.site(), query.from().toString(), query.to().toString(), query.interval().wireName(),
-          query.zone().getId(), result);
+      return figures;
     });
+  }
+
+  private static Figures figures(JsonNode views, JsonNode sessions) {
+    return new Figures(views.path("pageviews").asLong(0), views.path("visitors").asLong(0), sessions.path("sessions").asLong(0),
+        sessions.path("duration").asLong(0), sessions.path("bounces").asLong(0), 0);
   }
 
   /**
@@ -522,7 +511,7 @@ public final class DruidReportStore implements ReportStore {
           rows.forEach(row -> views.put(row.path("path").asText(), row.path("pageviews").asLong()));
           return exits.stream().map(exit -> {
             long pathViews = views.getOrDefault(exit.path(), 0L);
-            return new PageCount(exit.path(), exit.sessions(), pathViews == 0 ? 0.0 : Report.round6((double) exit.sessions() / pathViews));
+            return new PageCount(exit.path(), exit.sessions(), Rates.exitRate(exit.sessions(), pathViews));
           }).toList();
         });
   }
@@ -559,10 +548,25 @@ public final class DruidReportStore implements ReportStore {
     return "\"" + identifier.replace("\"", "\"\"") + "\"";
   }
 
-  /** Not translated to Druid SQL yet (docs/QUERY.md): a clear 501 the caller can act on, never a 500. */
+  /**
+   * Unfiltered queries grouped by nothing but time read what the reports read, so their figures are
+   * the reports' own, live; any other reads the session pageview rows ({@link DruidQueryScan}), which
+   * hold a session once it is over.
+   */
   @Override
   public Future<QueryResult> query(Query query) {
-    return Future.failedFuture(new ApiException(501, "not_supported_by_store",
-        "the druid report store cannot answer /api/v2/query yet; the embedded (duckdb) store can"));
+    Future<QueryResult> answer;
+    if (!query.rollupsAnswer()) {
+      answer = new DruidQueryScan(sql, pageviews, VISITORS, query).run();
+    } else {
+      Future<List<Figures>> main = bucketFigures(query.site(), spans(query.buckets()));
+      Future<List<Figures>> other = bucketFigures(query.site(), spans(query.compareBuckets()));
+      answer = Future.all(main, other).map(all -> QueryRows.byBucket(query, main.result(), other.result()));
+    }
+    return answer.map(result -> result.withSketchedVisitors(VISITORS_RSE));
+  }
+
+  private static List<long[]> spans(List<Query.Bucket> buckets) {
+    return buckets.stream().map(b -> new long[] {b.start().toEpochMilli(), b.end().toEpochMilli()}).toList();
   }
 }
