@@ -12,6 +12,7 @@ import java.util.Map;
  * @param specDir the folder of Kafka supervisor specs, {@code *.json}, submitted at start when missing
  * @param eventsDatasource the rolled-up events datasource the reports read pageviews and visitors from
  * @param sessionsDatasource the datasource of signed session rows
+ * @param pageviewsDatasource the datasource of signed session pageview rows (the query API reads it)
  * @param specVariables what {@code ${NAME}} in a spec stands for (Kafka bootstrap, topic and datasource names)
  * @param queryTimeout the longest a report waits for Druid
  */
@@ -21,5 +22,6 @@ public record DruidSettings(
     Path specDir,
     String eventsDatasource,
     String sessionsDatasource,
+    String pageviewsDatasource,
     Map<String, String> specVariables,
     Duration queryTimeout) {}

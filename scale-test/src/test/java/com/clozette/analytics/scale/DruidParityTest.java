@@ -76,6 +76,8 @@ class DruidParityTest {
     env.put("ANALYTICS_KAFKA_BOOTSTRAP", DruidCluster.KAFKA_BOOTSTRAP);
     env.put("ANALYTICS_DRUID_URL", DruidCluster.BROKER);
     env.put("ANALYTICS_DRUID_OVERLORD_URL", DruidCluster.OVERLORD);
+    // the last sessions' pageview rows are written a second after the events stop, not a session gap
+    env.put("ANALYTICS_PUBLISH_SESSION_PAGEVIEWS_AFTER_IDLE_SECONDS", "1");
     env.put("ANALYTICS_DRUID_SPEC_DIR", repo.resolve("config/druid").toString());
     server = AnalyticsServer.start(ConfigLoader.load(env)).await();
     long t2 = System.nanoTime();
@@ -391,9 +393,11 @@ class DruidParityTest {
   }
 
   /**
-   * Druid has the golden set when the unique events are in the events datasource and the session
-   * totals of the week are those of expected.json, and the session rows stopped changing (no
-   * retraction still on its way). Bounded: fails with what Druid last answered.
+   * Druid has the golden set when the unique events are in the events datasource, the session
+   * totals of the week are those of expected.json, the session pageview rows of the week sum to its
+   * pageviews (every session published: the system writes the last ones a second after the events
+   * stop), and the session rows stopped changing (no retraction still on its way). Bounded: fails
+   * with what Druid last answered.
    */
   private static void awaitGoldenSetInDruid() throws Exception {
     long deadline = System.nanoTime() + VISIBLE_TIMEOUT.toNanos();
@@ -404,11 +408,16 @@ class DruidParityTest {
       JsonNode events = sql("SELECT SUM(\"events\") AS n FROM \"events\"");
       JsonNode sessions = sql("SELECT site, SUM(sign) AS s, COUNT(*) AS r FROM \"sessions\""
           + " WHERE __time >= TIMESTAMP '2026-11-02 00:00:00' AND __time < TIMESTAMP '2026-11-09 00:00:00' GROUP BY site ORDER BY site");
-      last = events + " " + sessions;
+      JsonNode pageviews = sql("SELECT site, SUM(sign) AS p FROM \"session-pageviews\""
+          + " WHERE __time >= TIMESTAMP '2026-11-02 00:00:00' AND __time < TIMESTAMP '2026-11-09 00:00:00' GROUP BY site ORDER BY site");
+      last = events + " " + sessions + " " + pageviews;
       boolean complete = events.path(0).path("n").asLong() == expectedImport.get("accepted").asLong()
           && sessions.size() == 2
           && sessions.get(0).path("s").asLong() == GoldenData.queries().get(0).expected().get("sessions").asLong()
-          && sessions.get(1).path("s").asLong() == GoldenData.queries().get(3).expected().get("sessions").asLong();
+          && sessions.get(1).path("s").asLong() == GoldenData.queries().get(3).expected().get("sessions").asLong()
+          && pageviews.size() == 2
+          && pageviews.get(0).path("p").asLong() == GoldenData.queries().get(0).expected().get("pageviews").asLong()
+          && pageviews.get(1).path("p").asLong() == GoldenData.queries().get(3).expected().get("pageviews").asLong();
       long rows = sessions.path(0).path("r").asLong() + sessions.path(1).path("r").asLong();
       if (complete && rows == lastRows) {
         return;
