@@ -221,6 +221,8 @@ final class VisitorTimeline {
     published.headSet(lastDropped, true).clear();
     dropped.clear();
     unpublished = hasUnpublishedSession(gapMillis);
+    // nothing waits for the visitor to be idle any more (a stub): its next sessions are published as they end
+    retractedSinceIdle &= unpublished;
     return new Trimmed(cut, publishedRows);
   }
 
