@@ -54,7 +54,7 @@ public final class DruidConnection implements AutoCloseable {
 
   /** The status of the supervisor of each datasource this system reads, in the settings' order. */
   public Future<List<SupervisorStatus>> supervisorStatuses() {
-    List<Future<SupervisorStatus>> statuses = List.of(settings.eventsDatasource(), settings.sessionsDatasource()).stream()
+    List<Future<SupervisorStatus>> statuses = List.of(settings.eventsDatasource(), settings.sessionsDatasource(), settings.pageviewsDatasource()).stream()
         .map(datasource -> SupervisorStatus.fetch(client, settings, datasource)).toList();
     return Future.all(statuses).map(all -> statuses.stream().map(Future::result).toList());
   }

@@ -10,6 +10,8 @@ import java.time.Duration;
  * @param eventsTopic raw events from the collectors and imports, keyed by site and visitor
  * @param cleanTopic de-duplicated events, one JSON row each, that Druid ingests and the sessioniser reads
  * @param sessionsTopic session rows with a sign (collapsing), that Druid ingests
+ * @param pageviewsTopic session pageview rows with a sign: each counted pageview with its session's
+ *     attributes, written once the session is over (Druid ingests them for the query API's filters)
  * @param partitions partitions of the topics this system creates; the stream processor scales up to this many instances
  * @param replication replication factor of those topics
  * @param applicationId Kafka Streams application id: the consumer group and prefix of its internal topics
@@ -17,6 +19,8 @@ import java.time.Duration;
  * @param sendTimeout the longest the sink waits for a broker before failing a beacon (max.block.ms)
  * @param deliveryTimeout the longest a record may wait for its acknowledgement, retries included (delivery.timeout.ms)
  * @param sessionGapMillis a gap of more than this between two events of a visitor starts a new session
+ * @param publishAfterIdle a visitor without an arrival for this long has its sessions' pageview rows
+ *     written, the last session too (sessions followed by a newer one are written at once)
  * @param stateRetention how long after their arrival the stream processor remembers an event id (a copy
  *     arriving later is counted again) and keeps the sessions of a visitor's events (an event that
  *     would belong with sessions it dropped is counted, but no longer changes sessions)
@@ -28,6 +32,7 @@ public record KafkaSettings(
     String eventsTopic,
     String cleanTopic,
     String sessionsTopic,
+    String pageviewsTopic,
     int partitions,
     short replication,
     String applicationId,
@@ -35,5 +40,6 @@ public record KafkaSettings(
     Duration sendTimeout,
     Duration deliveryTimeout,
     long sessionGapMillis,
+    Duration publishAfterIdle,
     Duration stateRetention,
     Duration visitorRetention) {}

@@ -36,6 +36,11 @@ public record SessionRow(long ts, String site, String vid, int sign, long end, l
         utmSource, device, browser, os, firstViewTs);
   }
 
+  SessionRow withFirstViewTs(long newFirstViewTs) {
+    return new SessionRow(ts, site, vid, sign, end, durationMs, events, pageviews, bounce, entry, exit, platform, refHost,
+        utmSource, device, browser, os, newFirstViewTs);
+  }
+
   byte[] toJson() {
     try {
       return JSON.writeValueAsBytes(this);

@@ -17,6 +17,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
@@ -37,7 +38,12 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * events (key site/vid, EventCodec) -> re-key site/id -> [dedupe: seen-events store] -> clean (key site/vid, CleanEvent JSON)
  * clean -> [sessionise: visitor-timelines store] -> sessions (key site/vid, SessionRow JSON with sign)
+ *                                                 -> session-pageviews (key site/vid, SessionPageviewRow JSON with sign)
  * </pre>
+ *
+ * <p>A session's pageview rows are written once the session is over (see {@link VisitorTimeline}):
+ * when a newer session of the visitor arrives, or by a wall-clock sweep once the visitor has had no
+ * arrival for {@link KafkaSettings#publishAfterIdle()}.
  *
  * Both stores are in memory and backed by changelog topics, and processing is
  * {@code exactly_once_v2}: records written, store changes and input offsets commit in one Kafka
@@ -116,6 +122,8 @@ public final class StreamProcessor implements AutoCloseable {
     Counter overLimit = metrics.counter("analytics.stream.events", "outcome", "visitor_over_limit");
     Counter sessionRows = metrics.counter("analytics.stream.session.rows");
     Counter retractions = metrics.counter("analytics.stream.session.retractions");
+    Counter pageviewRows = metrics.counter("analytics.stream.session.pageview.rows", "sign", "+1");
+    Counter pageviewRetractions = metrics.counter("analytics.stream.session.pageview.rows", "sign", "-1");
     Counter forgottenIds = metrics.counter("analytics.stream.state.forgotten", "store", SEEN_STORE);
     Counter forgottenVisitors = metrics.counter("analytics.stream.state.forgotten", "store", TIMELINE_STORE);
     Duration sweepEvery = sweepInterval(settings.stateRetention());
@@ -130,10 +138,32 @@ public final class StreamProcessor implements AutoCloseable {
             new UserAgentEnrichment(userAgents, metrics, "stream")), SEEN_STORE)
         .to(settings.cleanTopic(), Produced.with(Serdes.String(), Serdes.ByteArray()));
 
+    Produced<String, byte[]> json = Produced.with(Serdes.String(), Serdes.ByteArray());
     builder.stream(settings.cleanTopic(), Consumed.with(Serdes.String(), Serdes.ByteArray()))
-        .process(() -> new Sessionise(settings, sweepEvery, sessionRows, retractions, tooLate, overLimit, forgottenVisitors), TIMELINE_STORE)
-        .to(settings.sessionsTopic(), Produced.with(Serdes.String(), Serdes.ByteArray()));
+        .process(() -> new Sessionise(settings, sweepEvery, new RowCounters(sessionRows, retractions, pageviewRows, pageviewRetractions),
+            tooLate, overLimit, forgottenVisitors), TIMELINE_STORE)
+        .split()
+        .branch((visitor, row) -> row.destination() == Destination.SESSIONS,
+            Branched.withConsumer(rows -> rows.mapValues(Routed::json).to(settings.sessionsTopic(), json)))
+        .defaultBranch(Branched.withConsumer(rows -> rows.mapValues(Routed::json).to(settings.pageviewsTopic(), json)));
     return builder.build();
+  }
+
+  /** Which topic a row of the sessioniser goes to. */
+  enum Destination { SESSIONS, PAGEVIEWS }
+
+  /** A row of the sessioniser, as JSON, with its topic. */
+  record Routed(Destination destination, byte[] json) {}
+
+  /** The sessioniser's rows by kind and sign. */
+  private record RowCounters(Counter sessionRows, Counter retractions, Counter pageviewRows, Counter pageviewRetractions) {}
+
+  /** Between a second and a minute: a quarter of {@code publishAfterIdle}, so rows are written at most that much after it. */
+  static Duration publishInterval(Duration publishAfterIdle) {
+    Duration quarter = publishAfterIdle.dividedBy(4);
+    Duration floor = Duration.ofSeconds(1);
+    Duration ceiling = Duration.ofMinutes(1);
+    return quarter.compareTo(floor) < 0 ? floor : quarter.compareTo(ceiling) > 0 ? ceiling : quarter;
   }
 
   /** An eighth of the retention, so state outlives it by at most that, between a second and ten minutes. */
@@ -204,38 +234,41 @@ public final class StreamProcessor implements AutoCloseable {
     }
   }
 
-  /** Adds each counted event to its visitor's timeline and writes the session rows that change. */
-  private static final class Sessionise implements Processor<String, byte[], String, byte[]> {
+  /**
+   * Adds each counted event to its visitor's timeline and writes the session rows that change, and
+   * the pageview rows of the sessions that are over.
+   */
+  private static final class Sessionise implements Processor<String, byte[], String, Routed> {
     private final long gapMillis;
     private final Duration retention;
     private final Duration visitorRetention;
+    private final Duration publishAfterIdle;
     private final Duration sweepEvery;
-    private final Counter sessionRows;
-    private final Counter retractions;
+    private final RowCounters rowCounters;
     private final Counter tooLate;
     private final Counter overLimit;
     private final Counter forgotten;
-    private ProcessorContext<String, byte[]> context;
+    private ProcessorContext<String, Routed> context;
     private KeyValueStore<String, byte[]> timelines;
 
-    Sessionise(KafkaSettings settings, Duration sweepEvery, Counter sessionRows, Counter retractions, Counter tooLate, Counter overLimit,
-        Counter forgotten) {
+    Sessionise(KafkaSettings settings, Duration sweepEvery, RowCounters rowCounters, Counter tooLate, Counter overLimit, Counter forgotten) {
       this.gapMillis = settings.sessionGapMillis();
       this.retention = settings.stateRetention();
       this.visitorRetention = settings.visitorRetention();
+      this.publishAfterIdle = settings.publishAfterIdle();
       this.sweepEvery = sweepEvery;
-      this.sessionRows = sessionRows;
-      this.retractions = retractions;
+      this.rowCounters = rowCounters;
       this.tooLate = tooLate;
       this.overLimit = overLimit;
       this.forgotten = forgotten;
     }
 
     @Override
-    public void init(ProcessorContext<String, byte[]> context) {
+    public void init(ProcessorContext<String, Routed> context) {
       this.context = context;
       this.timelines = context.getStateStore(TIMELINE_STORE);
       context.schedule(sweepEvery, PunctuationType.WALL_CLOCK_TIME, this::trimInactive);
+      context.schedule(publishInterval(publishAfterIdle), PunctuationType.WALL_CLOCK_TIME, this::publishIdle);
     }
 
     @Override
@@ -256,24 +289,56 @@ public final class StreamProcessor implements AutoCloseable {
       if (change.stored()) {
         timeline.arrivedAt(now);
       }
-      int dropped = timeline.trim(now - retention.toMillis(), gapMillis);
+      VisitorTimeline.Trimmed trimmed = timeline.trim(now - retention.toMillis(), gapMillis);
       // an event that changed nothing is not written back: a refused flood (a bot at the limit) stays cheap
-      if (change.stored() || dropped > 0) {
+      if (change.stored() || trimmed.events() > 0) {
         timelines.put(record.key(), timeline.toBytes());
       }
       for (SessionRow row : change.retracted()) {
-        retractions.increment();
-        context.forward(record.withValue(row.toJson()));
+        rowCounters.retractions().increment();
+        context.forward(record.withValue(new Routed(Destination.SESSIONS, row.toJson())));
       }
       for (SessionRow row : change.added()) {
-        sessionRows.increment();
-        context.forward(record.withValue(row.toJson()));
+        rowCounters.sessionRows().increment();
+        context.forward(record.withValue(new Routed(Destination.SESSIONS, row.toJson())));
+      }
+      forwardPageviewRows(record, change.pageviewRows());
+      forwardPageviewRows(record, trimmed.published());
+    }
+
+    private void forwardPageviewRows(Record<String, ?> visitor, List<SessionPageviewRow> rows) {
+      for (SessionPageviewRow row : rows) {
+        (row.sign() > 0 ? rowCounters.pageviewRows() : rowCounters.pageviewRetractions()).increment();
+        context.forward(visitor.withValue(new Routed(Destination.PAGEVIEWS, row.toJson())));
       }
     }
 
     /**
-     * Trims the timelines of visitors without an arrival for {@code retention} to their stub, and
-     * deletes those without one for {@code visitorRetention}; reads only the arrival time of the others.
+     * Publishes the sessions of visitors without an arrival for {@code publishAfterIdle}: reads only
+     * the arrival time and the unpublished flag of each stored timeline, the rest of those it publishes.
+     */
+    private void publishIdle(long now) {
+      long idleBefore = now - publishAfterIdle.toMillis();
+      List<String> idle = new ArrayList<>();
+      try (KeyValueIterator<String, byte[]> all = timelines.all()) {
+        all.forEachRemaining(entry -> {
+          if (VisitorTimeline.hasUnpublishedSessions(entry.value) && VisitorTimeline.lastArrival(entry.value) < idleBefore) {
+            idle.add(entry.key);
+          }
+        });
+      }
+      for (String key : idle) {
+        VisitorTimeline timeline = VisitorTimeline.fromBytes(timelines.get(key));
+        List<SessionPageviewRow> rows = timeline.publishAll(gapMillis);
+        timelines.put(key, timeline.toBytes());
+        forwardPageviewRows(new Record<>(key, null, now), rows);
+      }
+    }
+
+    /**
+     * Trims the timelines of visitors without an arrival for {@code retention} to their stub (publishing
+     * what was not published yet), and deletes those without one for {@code visitorRetention}; reads
+     * only the arrival time of the others.
      */
     private void trimInactive(long now) {
       long trimBefore = now - retention.toMillis();
@@ -283,20 +348,24 @@ public final class StreamProcessor implements AutoCloseable {
       try (KeyValueIterator<String, byte[]> all = timelines.all()) {
         all.forEachRemaining(entry -> {
           long arrival = VisitorTimeline.lastArrival(entry.value);
+          boolean held = VisitorTimeline.heldEvents(entry.value) > 0;
           if (arrival < forgetBefore) {
             forget.add(entry.key);
-          } else if (arrival < trimBefore && VisitorTimeline.heldEvents(entry.value) > 0) {
+          }
+          if (arrival < trimBefore && held) {
             trim.add(entry.key);
           }
         });
       }
-      forget.forEach(timelines::delete);
       forgotten.increment(forget.size());
       for (String key : trim) {
         VisitorTimeline timeline = VisitorTimeline.fromBytes(timelines.get(key));
-        timeline.trim(Long.MAX_VALUE, gapMillis);
+        List<SessionPageviewRow> published = timeline.trim(Long.MAX_VALUE, gapMillis).published();
         timelines.put(key, timeline.toBytes());
+        forwardPageviewRows(new Record<>(key, null, now), published);
       }
+      // after trimming: a visitor forgotten without having been trimmed (a retention longer than the visitor's) is published first
+      forget.forEach(timelines::delete);
     }
   }
 

@@ -14,7 +14,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
- * Creates the three topics of the event path when they are missing, with the configured partitions:
+ * Creates the four topics of the event path when they are missing, with the configured partitions:
  * relying on broker auto-creation would give them the broker's default partition count, which caps
  * how many stream processor instances can share the work.
  */
@@ -30,7 +30,7 @@ public final class Topics {
     try (Admin admin = Admin.create(props)) {
       Set<String> existing = admin.listTopics().names().get(timeoutMillis, TimeUnit.MILLISECONDS);
       List<NewTopic> missing = new ArrayList<>();
-      for (String topic : List.of(settings.eventsTopic(), settings.cleanTopic(), settings.sessionsTopic())) {
+      for (String topic : List.of(settings.eventsTopic(), settings.cleanTopic(), settings.sessionsTopic(), settings.pageviewsTopic())) {
         if (!existing.contains(topic)) {
           missing.add(new NewTopic(topic, settings.partitions(), settings.replication())
               .configs(Map.of("min.insync.replicas", Integer.toString(Math.max(1, settings.replication() - 1)))));

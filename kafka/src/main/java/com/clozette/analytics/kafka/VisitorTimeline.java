@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.NavigableSet;
+import java.util.TreeSet;
 
 /**
  * The counted events of one visitor in (ts, id) order, and the sessions they make by RULES.md:
@@ -27,6 +29,15 @@ import java.util.List;
  * before the horizon could have joined a dropped session, so it is refused ({@link Refusal#TOO_LATE})
  * rather than sessionised wrongly; any event at or after it meets exactly the sessions it would have
  * met untrimmed. Whether a dropped session held a pageview is kept, so "first pageview ever" stays true.
+ *
+ * <p>Session pageview rows ({@link SessionPageviewRow}) cost rows in proportion to a session's
+ * pageviews, so they are written once a session is over rather than on each of its changes (which
+ * would be quadratic): the sessions before the last are published as soon as an event is added, all
+ * of them by {@link #publishAll} once the visitor has been idle, and any still unpublished when
+ * trimming drops them. The timeline remembers which sessions it published; an event that changes one
+ * writes its rows again with sign -1 and forgets it, and the changed session is published again once
+ * over. A visitor whose published session changed is published only when idle or trimmed until then,
+ * so late events cost at most one retraction of each session between two idle publishes, not one per event.
  */
 final class VisitorTimeline {
   private static final Comparator<Entry> ORDER = Comparator.comparingLong(Entry::ts).thenComparing(Entry::id);
@@ -77,12 +88,21 @@ final class VisitorTimeline {
   /**
    * The rows to write for one change of the timeline, retractions (sign -1) first, or why there are
    * none; {@code stored} when the timeline itself changed and must be stored again.
+   *
+   * @param pageviewRows the session pageview rows to write: retractions of published sessions that
+   *     changed, and publications of sessions that are over
    */
-  record Change(List<SessionRow> retracted, List<SessionRow> added, Refusal refusal, boolean stored) {
-    private static final Change HELD = new Change(List.of(), List.of(), Refusal.HELD, false);
-    private static final Change TOO_LATE = new Change(List.of(), List.of(), Refusal.TOO_LATE, false);
-    private static final Change OVER_LIMIT = new Change(List.of(), List.of(), Refusal.OVER_LIMIT, false);
-    private static final Change OVER_LIMIT_NOTED = new Change(List.of(), List.of(), Refusal.OVER_LIMIT, true);
+  record Change(List<SessionRow> retracted, List<SessionRow> added, List<SessionPageviewRow> pageviewRows, Refusal refusal,
+      boolean stored) {
+    private static final Change HELD = new Change(List.of(), List.of(), List.of(), Refusal.HELD, false);
+    private static final Change TOO_LATE = new Change(List.of(), List.of(), List.of(), Refusal.TOO_LATE, false);
+    private static final Change OVER_LIMIT = new Change(List.of(), List.of(), List.of(), Refusal.OVER_LIMIT, false);
+    private static final Change OVER_LIMIT_NOTED = new Change(List.of(), List.of(), List.of(), Refusal.OVER_LIMIT, true);
+  }
+
+  /** What trimming did: how many events it dropped, and the pageview rows of the sessions it published before dropping them. */
+  record Trimmed(int events, List<SessionPageviewRow> published) {
+    private static final Trimmed NOTHING = new Trimmed(0, List.of());
   }
 
   /**
@@ -99,9 +119,11 @@ final class VisitorTimeline {
    * format is refused with a message, never misread (the stores are restored from changelog topics
    * that outlive a deployment).
    */
-  static final byte FORMAT = 2;
+  static final byte FORMAT = 3;
   /** Where the stored form's event count is: after the format byte, last arrival, horizon, refused-until and the viewed flag. */
   private static final int HELD_EVENTS_OFFSET = 1 + Long.BYTES * 3 + 1;
+  /** Where the stored form's "has unpublished sessions" flag is: right after the event count. */
+  private static final int UNPUBLISHED_OFFSET = HELD_EVENTS_OFFSET + Integer.BYTES;
 
   private final String site;
   private final String vid;
@@ -111,9 +133,15 @@ final class VisitorTimeline {
   private long refusedUntil;
   private boolean viewedBeforeHorizon;
   private long lastArrival;
+  /** The start times of the held sessions whose pageview rows are written (+1) and not retracted. */
+  private final NavigableSet<Long> published;
+  /** A published session was retracted since the last {@link #publishAll}: publish only when idle or trimmed until then. */
+  private boolean retractedSinceIdle;
+  /** Whether a held session is not published, as of the last change: what the idle sweep reads from the stored form. */
+  private boolean unpublished;
 
   private VisitorTimeline(String site, String vid, List<Entry> entries, long horizon, long refusedUntil, boolean viewedBeforeHorizon,
-      long lastArrival) {
+      long lastArrival, NavigableSet<Long> published, boolean retractedSinceIdle, boolean unpublished) {
     this.site = site;
     this.vid = vid;
     this.entries = entries;
@@ -121,10 +149,13 @@ final class VisitorTimeline {
     this.refusedUntil = refusedUntil;
     this.viewedBeforeHorizon = viewedBeforeHorizon;
     this.lastArrival = lastArrival;
+    this.published = published;
+    this.retractedSinceIdle = retractedSinceIdle;
+    this.unpublished = unpublished;
   }
 
   static VisitorTimeline empty(String site, String vid) {
-    return new VisitorTimeline(site, vid, new ArrayList<>(), Long.MIN_VALUE, Long.MIN_VALUE, false, 0);
+    return new VisitorTimeline(site, vid, new ArrayList<>(), Long.MIN_VALUE, Long.MIN_VALUE, false, 0, new TreeSet<>(), false, false);
   }
 
   /** The wall-clock time of the last event added, from the stored form without reading the rest. */
@@ -139,6 +170,12 @@ final class VisitorTimeline {
     return ByteBuffer.wrap(stored, HELD_EVENTS_OFFSET, Integer.BYTES).getInt();
   }
 
+  /** Whether the stored form holds a session whose pageview rows are not written yet, without reading the rest. */
+  static boolean hasUnpublishedSessions(byte[] stored) {
+    checkFormat(stored[0]);
+    return stored[UNPUBLISHED_OFFSET] != 0;
+  }
+
   /** Notes the wall-clock time an event of this visitor arrived, for forgetting inactive visitors. */
   void arrivedAt(long wallClockMillis) {
     lastArrival = Math.max(lastArrival, wallClockMillis);
@@ -148,14 +185,15 @@ final class VisitorTimeline {
    * Drops the leading sessions whose events all arrived before {@code arrivedBefore} (wall clock),
    * and more leading sessions (never the last) while it holds more than {@link #MAX_HELD_EVENTS} less
    * a tenth, so that the limit is not met again at once; whole runs only, in event-time order. Moves the horizon past
-   * what it dropped and answers how many events that was. Rows already written stay valid.
+   * what it dropped and answers how many events that was. Rows already written stay valid; the
+   * sessions it drops are over, so it publishes those not published yet before it forgets them.
    */
-  int trim(long arrivedBefore, long gapMillis) {
+  Trimmed trim(long arrivedBefore, long gapMillis) {
     return dropLeadingRuns(arrivedBefore, false, gapMillis);
   }
 
   /** {@link #trim}; with {@code lastRunToo} the size rule may drop the last run as well (an event is about to start a newer one). */
-  private int dropLeadingRuns(long arrivedBefore, boolean lastRunToo, long gapMillis) {
+  private Trimmed dropLeadingRuns(long arrivedBefore, boolean lastRunToo, long gapMillis) {
     int keepAtMost = MAX_HELD_EVENTS - MAX_HELD_EVENTS / 10;
     int cut = 0;
     boolean runArrivedBefore = true;
@@ -173,19 +211,91 @@ final class VisitorTimeline {
       }
     }
     if (cut == 0) {
-      return 0;
+      return Trimmed.NOTHING;
     }
+    List<SessionPageviewRow> publishedRows = publishRuns(0, cut, gapMillis);
     List<Entry> dropped = entries.subList(0, cut);
     viewedBeforeHorizon |= dropped.stream().anyMatch(Entry::isPageview);
-    horizon = Math.max(horizon, dropped.get(cut - 1).ts() + gapMillis + 1);
+    long lastDropped = dropped.get(cut - 1).ts();
+    horizon = Math.max(horizon, lastDropped + gapMillis + 1);
+    published.headSet(lastDropped, true).clear();
     dropped.clear();
-    return cut;
+    unpublished = hasUnpublishedSession(gapMillis);
+    // nothing waits for the visitor to be idle any more (a stub): its next sessions are published as they end
+    retractedSinceIdle &= unpublished;
+    return new Trimmed(cut, publishedRows);
+  }
+
+  /**
+   * Publishes every session not published yet, the last one too: the visitor has been idle long
+   * enough for its sessions to count as over. A later event that changes one retracts it.
+   */
+  List<SessionPageviewRow> publishAll(long gapMillis) {
+    retractedSinceIdle = false;
+    unpublished = false;
+    return publishRuns(0, entries.size(), gapMillis);
+  }
+
+  /** The +1 pageview rows of the unpublished sessions whose runs start in [from, to) and end before {@code to}, now published. */
+  private List<SessionPageviewRow> publishRuns(int from, int to, long gapMillis) {
+    List<SessionPageviewRow> rows = new ArrayList<>();
+    int runStart = from;
+    for (int i = from; i < to; i++) {
+      if (i + 1 == to || !sameRun(i + 1, gapMillis)) {
+        long start = entries.get(runStart).ts();
+        if (!published.contains(start)) {
+          SessionRow session = session(runStart, i);
+          if (session != null) {
+            rows.addAll(pageviewRows(session, 1, -1));
+            published.add(start);
+          }
+        }
+        runStart = i + 1;
+      }
+    }
+    return rows;
+  }
+
+  /** Whether a session (a run with a pageview) is not published. */
+  private boolean hasUnpublishedSession(long gapMillis) {
+    int runStart = 0;
+    boolean viewed = false;
+    for (int i = 0; i < entries.size(); i++) {
+      viewed |= entries.get(i).isPageview();
+      if (i + 1 == entries.size() || !sameRun(i + 1, gapMillis)) {
+        if (viewed && !published.contains(entries.get(runStart).ts())) {
+          return true;
+        }
+        runStart = i + 1;
+        viewed = false;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The pageview rows of {@code session} with {@code sign}: one per pageview held between its first
+   * and last event, leaving out the entry at {@code skip} (an event inserted since the session was
+   * computed, so that the rows are those of the session as it was; -1 for none).
+   */
+  private List<SessionPageviewRow> pageviewRows(SessionRow session, int sign, int skip) {
+    List<SessionPageviewRow> rows = new ArrayList<>(session.pageviews());
+    for (int i = lowerBound(session.ts()); i < entries.size() && entries.get(i).ts() <= session.end(); i++) {
+      Entry e = entries.get(i);
+      if (i != skip && e.isPageview()) {
+        rows.add(SessionPageviewRow.of(session, e.ts(), e.pageview().path(), sign));
+      }
+    }
+    return rows;
   }
 
   /**
    * Adds the event and answers the session rows that change; adding an event already held changes
    * nothing. The sessions an event at t can change are those within one gap of it, and the session
    * holding the visitor's first pageview, which stops being first when an earlier pageview arrives.
+   * A published session that changes is retracted (its pageview rows again, with sign -1); unless a
+   * published session was retracted since the visitor was last idle, the sessions before the last,
+   * which are over, are published.
    */
   Change add(Entry entry, long gapMillis) {
     if (entry.ts() < horizon) {
@@ -195,6 +305,7 @@ final class VisitorTimeline {
     if (at >= 0) {
       return Change.HELD;
     }
+    List<SessionPageviewRow> pageviewRows = new ArrayList<>();
     if (entries.size() >= MAX_HELD_EVENTS) {
       // refused events carry the endless session on: a newer one starts only a gap after the last of them
       long latest = Math.max(entries.get(entries.size() - 1).ts(), refusedUntil);
@@ -205,7 +316,7 @@ final class VisitorTimeline {
         refusedUntil = Math.max(refusedUntil, entry.ts());
         return noted ? Change.OVER_LIMIT_NOTED : Change.OVER_LIMIT;
       }
-      dropLeadingRuns(Long.MIN_VALUE, true, gapMillis);
+      pageviewRows.addAll(dropLeadingRuns(Long.MIN_VALUE, true, gapMillis).published());
       at = Collections.binarySearch(entries, entry, ORDER);
     }
     int insertAt = -at - 1;
@@ -218,7 +329,30 @@ final class VisitorTimeline {
     retracted.removeAll(after);
     List<SessionRow> added = new ArrayList<>(after);
     added.removeAll(before);
-    return new Change(retracted.stream().map(row -> row.withSign(-1)).toList(), added, Refusal.NONE, true);
+    for (SessionRow changed : retracted) {
+      if (published.contains(changed.ts()) && !onlyFirstViewChanged(changed, added)) {
+        pageviewRows.addAll(pageviewRows(changed, -1, insertAt));
+        published.remove(changed.ts());
+        retractedSinceIdle = true;
+      }
+    }
+    if (!retractedSinceIdle) {
+      int lastRunStart = entries.size() - 1;
+      while (lastRunStart > 0 && sameRun(lastRunStart, gapMillis)) {
+        lastRunStart--;
+      }
+      pageviewRows.addAll(publishRuns(0, lastRunStart, gapMillis));
+    }
+    unpublished = hasUnpublishedSession(gapMillis);
+    return new Change(retracted.stream().map(row -> row.withSign(-1)).toList(), added, pageviewRows, Refusal.NONE, true);
+  }
+
+  /**
+   * Whether {@code session} is among {@code added} but for its first-view time: its events, so its
+   * pageview rows, are unchanged (an earlier pageview of the visitor arrived in another session).
+   */
+  private static boolean onlyFirstViewChanged(SessionRow session, List<SessionRow> added) {
+    return added.stream().anyMatch(row -> row.withFirstViewTs(session.firstViewTs()).equals(session));
   }
 
   /** {@code sessions} with the session whose run holds the entry at {@code index} (none when index < 0) added once. */
@@ -342,6 +476,8 @@ final class VisitorTimeline {
       out.writeLong(refusedUntil);
       out.writeBoolean(viewedBeforeHorizon);
       out.writeInt(entries.size());
+      out.writeBoolean(unpublished);
+      out.writeBoolean(retractedSinceIdle);
       writeString(out, site);
       writeString(out, vid);
       for (Entry e : entries) {
@@ -358,6 +494,10 @@ final class VisitorTimeline {
           }
         }
       }
+      out.writeInt(published.size());
+      for (long start : published) {
+        out.writeLong(start);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -372,6 +512,8 @@ final class VisitorTimeline {
       long refusedUntil = in.readLong();
       boolean viewedBeforeHorizon = in.readBoolean();
       int size = in.readInt();
+      boolean unpublished = in.readBoolean();
+      boolean retractedSinceIdle = in.readBoolean();
       String site = readString(in);
       String vid = readString(in);
       List<Entry> entries = new ArrayList<>(size + 1);
@@ -384,7 +526,13 @@ final class VisitorTimeline {
             : new Pageview(path, readString(in), readString(in), readString(in), readString(in), readString(in), readString(in));
         entries.add(new Entry(ts, id, pageview, arrived));
       }
-      return new VisitorTimeline(site, vid, entries, horizon, refusedUntil, viewedBeforeHorizon, lastArrival);
+      int publishedCount = in.readInt();
+      NavigableSet<Long> published = new TreeSet<>();
+      for (int i = 0; i < publishedCount; i++) {
+        published.add(in.readLong());
+      }
+      return new VisitorTimeline(site, vid, entries, horizon, refusedUntil, viewedBeforeHorizon, lastArrival, published,
+          retractedSinceIdle, unpublished);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -15,7 +15,8 @@ import java.util.Set;
 
 /**
  * The golden set as the stream processor sees it, and its session figures (expected.json) as sums
- * over signed session rows: for the sessioniser's unit test and the real-Kafka restart test alike.
+ * over signed session rows, its pageviews as sums over signed session pageview rows: for the
+ * sessioniser's unit test and the real-Kafka restart test alike.
  */
 public final class GoldenSessions {
   private GoldenSessions() {}
@@ -68,6 +69,43 @@ public final class GoldenSessions {
       for (var exit : expected.get("exitPages")) {
         check(mismatches, query + " exit " + exit.get("path"), exit.get("sessions").asLong(), exits.getOrDefault(exit.get("path").asText(), 0L));
       }
+    }
+    return mismatches;
+  }
+
+  /**
+   * What signed session pageview rows get wrong: a row or a pageview (site, visitor, time) whose signs
+   * do not sum to 0 or 1, or a query whose pageviews they do not sum to (each counted pageview's
+   * session published once); empty when nothing.
+   */
+  public static List<String> pageviewMismatches(Collection<SessionPageviewRow> rows) {
+    List<String> mismatches = new ArrayList<>();
+    Map<SessionPageviewRow, Long> net = new HashMap<>();
+    Map<String, Long> perPageview = new HashMap<>();
+    for (SessionPageviewRow row : rows) {
+      net.merge(row.withSign(1), (long) row.sign(), Long::sum);
+      perPageview.merge(row.site() + "/" + row.vid() + "@" + row.ts() + row.path(), (long) row.sign(), Long::sum);
+    }
+    net.forEach((row, sign) -> {
+      if (sign != 0 && sign != 1) {
+        mismatches.add(row + " sums to " + sign);
+      }
+    });
+    perPageview.forEach((pageview, sign) -> {
+      if (sign != 0 && sign != 1) {
+        mismatches.add("pageview " + pageview + " sums to " + sign);
+      }
+    });
+    for (GoldenData.Query query : GoldenData.queries()) {
+      long from = Instant.parse(query.from()).toEpochMilli();
+      long to = Instant.parse(query.to()).toEpochMilli();
+      long pageviews = 0;
+      for (SessionPageviewRow row : rows) {
+        if (row.site().equals(query.site()) && row.ts() >= from && row.ts() < to) {
+          pageviews += row.sign();
+        }
+      }
+      check(mismatches, query + " pageviews", query.expected().get("pageviews").asLong(), pageviews);
     }
     return mismatches;
   }

@@ -35,8 +35,9 @@ class StreamClassificationTest {
 
   @Test
   void cleanRowsCarryTheClassificationOfTheRawUserAgent() {
-    KafkaSettings settings = new KafkaSettings("unused:9092", "events", "events-clean", "sessions", 1, (short) 1, "test",
-        stateDir, Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofMinutes(30).toMillis(), Duration.ofDays(8), Duration.ofDays(400));
+    KafkaSettings settings = new KafkaSettings("unused:9092", "events", "events-clean", "sessions", "session-pageviews", 1, (short) 1,
+        "test", stateDir, Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofMinutes(30).toMillis(), Duration.ofMinutes(30),
+        Duration.ofDays(8), Duration.ofDays(400));
     SimpleMeterRegistry metrics = new SimpleMeterRegistry();
     Properties properties = new Properties();
     properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "test");

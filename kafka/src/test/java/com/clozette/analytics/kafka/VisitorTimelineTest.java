@@ -135,7 +135,9 @@ class VisitorTimelineTest {
           continue;
         }
         VisitorTimeline.Change expected = whole.computeIfAbsent(key, k -> VisitorTimeline.empty(event.site(), event.vid())).add(entry, GAP);
-        assertEquals(expected, change, "seed " + seed + ", event " + event.id());
+        // session rows only: the trimmed timeline publishes the pageview rows of what it drops earlier
+        assertEquals(List.of(expected.retracted(), expected.added(), expected.refusal()), List.of(change.retracted(), change.added(),
+            change.refusal()), "seed " + seed + ", event " + event.id());
       }
       assertTrue(refused > 0 && refused < events.size() / 2, "seed " + seed + ": refused " + refused + " of " + events.size());
     }
@@ -147,7 +149,7 @@ class VisitorTimelineTest {
     VisitorTimeline timeline = VisitorTimeline.empty("s", "v");
     timeline.add(pageview(100 * GAP, "new", "/new", 1_000), GAP);
     timeline.add(pageview(0, "old", "/old", 1_000), GAP);
-    assertEquals(0, timeline.trim(500, GAP));
+    assertEquals(0, timeline.trim(500, GAP).events());
     assertEquals(VisitorTimeline.Refusal.NONE, timeline.add(pageview(GAP / 2, "older", "/older", 1_001), GAP).refusal());
   }
 
@@ -157,7 +159,7 @@ class VisitorTimelineTest {
     timeline.add(pageview(0, "a", "/a", 0), GAP);
     timeline.add(pageview(GAP / 2, "b", "/b", 0), GAP);
     timeline.add(pageview(10 * GAP, "c", "/c", 100), GAP);
-    assertEquals(2, timeline.trim(50, GAP));
+    assertEquals(2, timeline.trim(50, GAP).events());
     VisitorTimeline.Change late = timeline.add(pageview(GAP, "d", "/d", 101), GAP);
     assertEquals(VisitorTimeline.Refusal.TOO_LATE, late.refusal());
     assertEquals(List.of(), late.added());
@@ -189,7 +191,7 @@ class VisitorTimelineTest {
       VisitorTimeline bot = VisitorTimeline.fromBytes(storedBot);
       VisitorTimeline.Change change = bot.add(pageview(i * 1000L, "b" + i, "/p", i), GAP);
       refusals.add(change.refusal());
-      if (bot.trim(0, GAP) > 0 || change.stored()) {
+      if (bot.trim(0, GAP).events() > 0 || change.stored()) {
         storedBot = bot.toBytes();
         writes++;
       }

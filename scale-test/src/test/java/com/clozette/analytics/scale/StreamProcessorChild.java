@@ -15,15 +15,18 @@ public final class StreamProcessorChild {
   static final String EVENTS = "events";
   static final String CLEAN = "events-clean";
   static final String SESSIONS = "sessions";
+  static final String PAGEVIEWS = "session-pageviews";
+  /** A second, so that the last sessions' pageview rows are written soon after the events stop. */
+  static final Duration PUBLISH_AFTER_IDLE = Duration.ofSeconds(1);
   static final int PARTITIONS = 3;
 
   private StreamProcessorChild() {}
 
-  /** The settings of the restart tests: the system's defaults, with their own topics and retention. */
+  /** The settings of the restart tests: the system's defaults, with their own topics, retention and a short idle time. */
   static KafkaSettings settings(String bootstrap, String applicationId, Path stateDir, String topicPrefix, Duration retention) {
-    return new KafkaSettings(bootstrap, topicPrefix + EVENTS, topicPrefix + CLEAN, topicPrefix + SESSIONS, PARTITIONS, (short) 1,
-        applicationId, stateDir, Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofMinutes(30).toMillis(), retention,
-        Duration.ofDays(400));
+    return new KafkaSettings(bootstrap, topicPrefix + EVENTS, topicPrefix + CLEAN, topicPrefix + SESSIONS, topicPrefix + PAGEVIEWS,
+        PARTITIONS, (short) 1, applicationId, stateDir, Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofMinutes(30).toMillis(),
+        PUBLISH_AFTER_IDLE, retention, Duration.ofDays(400));
   }
 
   public static void main(String[] args) throws InterruptedException {

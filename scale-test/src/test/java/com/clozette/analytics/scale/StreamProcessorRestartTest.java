@@ -8,6 +8,7 @@ import com.clozette.analytics.golden.GoldenData;
 import com.clozette.analytics.kafka.GoldenSessions;
 import com.clozette.analytics.kafka.KafkaEventSink;
 import com.clozette.analytics.kafka.KafkaSettings;
+import com.clozette.analytics.kafka.SessionPageviewRow;
 import com.clozette.analytics.kafka.SessionRow;
 import com.clozette.analytics.kafka.StreamProcessor;
 import com.clozette.analytics.kafka.Topics;
@@ -71,7 +72,8 @@ class StreamProcessorRestartTest {
   /**
    * Half the golden set, then the other half trickled in with the processor killed (SIGKILL) a third
    * of the way through, then a new processor and the whole set sent again: the session rows still sum to every golden
-   * figure, and the clean topic holds each event exactly once.
+   * figure, the session pageview rows to every golden pageview count (each pageview's rows summing to 1,
+   * its session published once the visitor was idle a second), and the clean topic holds each event exactly once.
    */
   @Test
   void aProcessorKilledMidStreamIsReplacedWithoutLosingOrDoubleCountingAnything() throws Exception {
@@ -83,6 +85,7 @@ class StreamProcessorRestartTest {
 
     try (KafkaEventSink sink = new KafkaEventSink(vertx, settings, "restart-test-sink", new SimpleMeterRegistry());
         TopicReader<SessionRow> sessions = new TopicReader<>(broker.bootstrap(), settings.sessionsTopic(), SessionRow::fromJson);
+        TopicReader<SessionPageviewRow> pageviews = new TopicReader<>(broker.bootstrap(), settings.pageviewsTopic(), SessionPageviewRow::fromJson);
         TopicReader<JsonNode> clean = new TopicReader<>(broker.bootstrap(), settings.cleanTopic(), StreamProcessorRestartTest::json)) {
       Process first = startChild(settings, "processor-1", ROOT.resolve("state-1"));
       sink.send(firstHalf).get(30, TimeUnit.SECONDS);
@@ -96,11 +99,14 @@ class StreamProcessorRestartTest {
       Process second = startChild(settings, "processor-2", ROOT.resolve("state-2"));
       try {
         sink.send(events).get(30, TimeUnit.SECONDS);
-        List<String> mismatches = settle(sessions);
+        List<String> mismatches = settle(sessions, GoldenSessions::mismatches);
         System.out.printf("[restart] session rows committed when the first processor was killed: %d; after the second settled: %d%n",
             rowsAtKill, sessions.read().size());
         assertEquals(List.of(), mismatches.isEmpty() ? mismatches : mismatches.subList(0, Math.min(3, mismatches.size())),
             "session rows after the kill (" + rowsAtKill + " rows were committed when it died)");
+        List<String> pageviewMismatches = settle(pageviews, GoldenSessions::pageviewMismatches);
+        System.out.printf("[restart] session pageview rows after the second settled: %d%n", pageviews.read().size());
+        assertEquals(List.of(), pageviewMismatches.subList(0, Math.min(3, pageviewMismatches.size())), "session pageview rows after the kill");
         Map<String, Integer> copies = new HashMap<>();
         clean.read().forEach(row -> copies.merge(row.path("site").asText() + "/" + row.path("id").asText(), 1, Integer::sum));
         Map<String, Integer> once = new HashMap<>();
@@ -184,14 +190,14 @@ class StreamProcessorRestartTest {
   }
 
   /** Waits until the rows sum to the golden figures and stay unchanged for 3 s; answers the last mismatches. */
-  private static List<String> settle(TopicReader<SessionRow> sessions) throws InterruptedException {
+  private static <T> List<String> settle(TopicReader<T> reader, Function<List<T>, List<String>> golden) throws InterruptedException {
     long deadline = System.nanoTime() + SETTLE_TIMEOUT.toNanos();
     int stableRows = -1;
     long stableSince = 0;
-    List<String> mismatches = GoldenSessions.mismatches(sessions.read());
+    List<String> mismatches = golden.apply(reader.read());
     while (System.nanoTime() < deadline) {
-      List<SessionRow> rows = sessions.read();
-      mismatches = GoldenSessions.mismatches(rows);
+      List<T> rows = reader.read();
+      mismatches = golden.apply(rows);
       if (!mismatches.isEmpty() || rows.size() != stableRows) {
         stableRows = mismatches.isEmpty() ? rows.size() : -1;
         stableSince = System.nanoTime();

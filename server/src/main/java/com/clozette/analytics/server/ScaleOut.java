@@ -65,21 +65,17 @@ final class ScaleOut implements AutoCloseable {
       TokenAuthenticator authenticator) {
     AnalyticsConfig.Kafka kafka = config.scaleOut().kafka();
     KafkaSettings kafkaSettings = new KafkaSettings(kafka.bootstrap(), kafka.eventsTopic(), kafka.cleanTopic(), kafka.sessionsTopic(),
-        kafka.partitions(), (short) kafka.replication(), kafka.applicationId(), config.dataDir().resolve("streams"),
-        kafka.sendTimeout(), kafka.deliveryTimeout(), config.sessionGap().toMillis(), kafka.stateRetention(), kafka.visitorRetention());
+        kafka.pageviewsTopic(), kafka.partitions(), (short) kafka.replication(), kafka.applicationId(), config.dataDir().resolve("streams"),
+        kafka.sendTimeout(), kafka.deliveryTimeout(), config.sessionGap().toMillis(), kafka.publishAfterIdle(), kafka.stateRetention(),
+        kafka.visitorRetention());
     Topics.ensure(kafkaSettings, KAFKA_SETUP_TIMEOUT_MS);
     AnalyticsConfig.Druid druid = config.scaleOut().druid();
     DruidSettings druidSettings = new DruidSettings(druid.url(), druid.overlordUrl(), druid.specDir(), druid.eventsDatasource(),
-        druid.sessionsDatasource(), Map.of(
-            "KAFKA_BOOTSTRAP", kafka.bootstrap(),
-            "CLEAN_TOPIC", kafka.cleanTopic(),
-            "SESSIONS_TOPIC", kafka.sessionsTopic(),
-            "EVENTS_DATASOURCE", druid.eventsDatasource(),
-            "SESSIONS_DATASOURCE", druid.sessionsDatasource()),
-        druid.queryTimeout());
+        druid.sessionsDatasource(), druid.pageviewsDatasource(), specVariables(kafka, druid), druid.queryTimeout());
     DruidConnection connection = new DruidConnection(vertx, druidSettings);
     IngestionWatch ingestion = new IngestionWatch(vertx, connection, kafkaSettings,
-        Map.of(druid.eventsDatasource(), kafka.cleanTopic(), druid.sessionsDatasource(), kafka.sessionsTopic()), Clock.systemUTC(), metrics);
+        Map.of(druid.eventsDatasource(), kafka.cleanTopic(), druid.sessionsDatasource(), kafka.sessionsTopic(),
+            druid.pageviewsDatasource(), kafka.pageviewsTopic()), Clock.systemUTC(), metrics);
     KafkaEventSink sink = null;
     StreamProcessor processor = null;
     try {
@@ -97,6 +93,18 @@ final class ScaleOut implements AutoCloseable {
       new ScaleOut(sink, processor, connection, ingestion).close();
       throw new IllegalStateException("cannot start the scale-out storage: " + e.getMessage(), e);
     }
+  }
+
+  /** What {@code ${NAME}} in the Druid specs stands for: the Kafka bootstrap, topic and datasource names. */
+  static Map<String, String> specVariables(AnalyticsConfig.Kafka kafka, AnalyticsConfig.Druid druid) {
+    return Map.of(
+        "KAFKA_BOOTSTRAP", kafka.bootstrap(),
+        "CLEAN_TOPIC", kafka.cleanTopic(),
+        "SESSIONS_TOPIC", kafka.sessionsTopic(),
+        "PAGEVIEWS_TOPIC", kafka.pageviewsTopic(),
+        "EVENTS_DATASOURCE", druid.eventsDatasource(),
+        "SESSIONS_DATASOURCE", druid.sessionsDatasource(),
+        "PAGEVIEWS_DATASOURCE", druid.pageviewsDatasource());
   }
 
   @Override

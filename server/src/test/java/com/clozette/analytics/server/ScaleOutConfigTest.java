@@ -36,6 +36,22 @@ class ScaleOutConfigTest {
     assertEquals(java.time.Duration.ofDays(30), set.visitorRetention());
   }
 
+  /** The last session's pageview rows wait for the visitor to be idle a session gap, unless told otherwise (the scale tests: 1 s). */
+  @Test
+  void sessionPageviewsArePublishedAfterASessionGapOfIdleByDefault() {
+    AnalyticsConfig config = ConfigLoader.parse(SITES, Map.of());
+    assertEquals(java.time.Duration.ofMinutes(30), config.scaleOut().kafka().publishAfterIdle());
+    assertEquals("session-pageviews", config.scaleOut().kafka().pageviewsTopic());
+    assertEquals("session-pageviews", config.scaleOut().druid().pageviewsDatasource());
+    assertEquals(java.time.Duration.ofMinutes(45),
+        ConfigLoader.parse(SITES + "sessions:\n  gapMinutes: 45\n", Map.of()).scaleOut().kafka().publishAfterIdle(), "follows the gap");
+    assertEquals(java.time.Duration.ofSeconds(1), ConfigLoader.parse(SITES, Map.of("ANALYTICS_PUBLISH_SESSION_PAGEVIEWS_AFTER_IDLE_SECONDS", "1"))
+        .scaleOut().kafka().publishAfterIdle());
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> ConfigLoader.parse(SITES + "kafka:\n  publishSessionPageviewsAfterIdleSeconds: 0\n", Map.of()));
+    assertTrue(e.getMessage().contains("kafka.publishSessionPageviewsAfterIdleSeconds"), e.getMessage());
+  }
+
   @Test
   void environmentSelectsDruidAndKafka() {
     AnalyticsConfig config = ConfigLoader.parse(SITES, Map.of("ANALYTICS_STORE", "druid", "ANALYTICS_SINK", "kafka",

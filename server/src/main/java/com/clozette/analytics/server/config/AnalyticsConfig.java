@@ -55,12 +55,13 @@ public record AnalyticsConfig(
     }
   }
 
-  public record Kafka(String bootstrap, String eventsTopic, String cleanTopic, String sessionsTopic, int partitions,
+  /** @param publishAfterIdle how long a visitor goes without an arrival before its last session's pageview rows are written */
+  public record Kafka(String bootstrap, String eventsTopic, String cleanTopic, String sessionsTopic, String pageviewsTopic, int partitions,
       int replication, String applicationId, Duration sendTimeout, Duration deliveryTimeout, Duration stateRetention,
-      Duration visitorRetention, boolean streamProcessor) {}
+      Duration visitorRetention, Duration publishAfterIdle, boolean streamProcessor) {}
 
   public record Druid(String url, String overlordUrl, Path specDir, String eventsDatasource, String sessionsDatasource,
-      Duration queryTimeout) {}
+      String pageviewsDatasource, Duration queryTimeout) {}
 
   /**
    * PEM certificate chain and private key; when given, the server speaks only HTTPS. Null for plain HTTP.

@@ -100,7 +100,7 @@ public final class ConfigLoader {
     JsonNode sessions = section(config, "sessions", Set.of("gapMinutes"));
     Duration gap = Duration.ofMinutes(longValue(sessions, "sessions.gapMinutes", SessionRule.DEFAULT_GAP.toMinutes(), 1, 24 * 60));
 
-    return new AnalyticsConfig(host, port, tls, dataDir, sites, logConfig, gap, auth(config, siteIds), scaleOut(config, env, configDir), collector(config),
+    return new AnalyticsConfig(host, port, tls, dataDir, sites, logConfig, gap, auth(config, siteIds), scaleOut(config, env, configDir, gap), collector(config),
         duckdb(config), metrics(config));
   }
 
@@ -169,7 +169,7 @@ public final class ConfigLoader {
     return new AnalyticsConfig.Collector(cookieName, cookieDomain.isEmpty() ? null : cookieDomain.toLowerCase(Locale.ROOT), List.copyOf(entries));
   }
 
-  private static AnalyticsConfig.ScaleOut scaleOut(ObjectNode config, Map<String, String> env, Path configDir) {
+  private static AnalyticsConfig.ScaleOut scaleOut(ObjectNode config, Map<String, String> env, Path configDir, Duration sessionGap) {
     AnalyticsConfig.Store store = enumValue(config, "store", AnalyticsConfig.Store.class, AnalyticsConfig.Store.DUCKDB);
     AnalyticsConfig.Sink sink = enumValue(config, "sink", AnalyticsConfig.Sink.class, AnalyticsConfig.Sink.LOG);
     // Each store reads what one sink writes: the loader tails the local log into DuckDB, Druid ingests Kafka.
@@ -177,29 +177,32 @@ public final class ConfigLoader {
       throw new ConfigException("sink", "store: " + store.name().toLowerCase(Locale.ROOT) + " needs sink: "
           + (store == AnalyticsConfig.Store.DRUID ? "kafka" : "log"));
     }
-    JsonNode kafka = section(config, "kafka", Set.of("bootstrap", "eventsTopic", "cleanTopic", "sessionsTopic", "partitions",
-        "replication", "applicationId", "sendTimeoutMs", "deliveryTimeoutMs",
-        "stateRetentionHours", "visitorRetentionDays", "streamProcessor"));
+    JsonNode kafka = section(config, "kafka", Set.of("bootstrap", "eventsTopic", "cleanTopic", "sessionsTopic", "pageviewsTopic",
+        "partitions", "replication", "applicationId", "sendTimeoutMs", "deliveryTimeoutMs",
+        "stateRetentionHours", "visitorRetentionDays", "publishSessionPageviewsAfterIdleSeconds", "streamProcessor"));
     String bootstrap = text(kafka, "kafka.bootstrap", "localhost:9092");
     if (!bootstrap.matches("[^\\s,:]+:\\d+(,[^\\s,:]+:\\d+)*")) {
       throw new ConfigException("kafka.bootstrap", "must be host:port[,host:port...], not '" + bootstrap + "'");
     }
     AnalyticsConfig.Kafka kafkaConfig = new AnalyticsConfig.Kafka(bootstrap,
         topic(kafka, "kafka.eventsTopic", "events"), topic(kafka, "kafka.cleanTopic", "events-clean"),
-        topic(kafka, "kafka.sessionsTopic", "sessions"),
+        topic(kafka, "kafka.sessionsTopic", "sessions"), topic(kafka, "kafka.pageviewsTopic", "session-pageviews"),
         integer(kafka, "kafka.partitions", 6, 1, 10_000), integer(kafka, "kafka.replication", 1, 1, 32),
         topic(kafka, "kafka.applicationId", "clozette-stream"),
         Duration.ofMillis(longValue(kafka, "kafka.sendTimeoutMs", 1000, 1, 600_000)),
         Duration.ofMillis(longValue(kafka, "kafka.deliveryTimeoutMs", 5000, 1500, 600_000)),
         Duration.ofHours(longValue(kafka, "kafka.stateRetentionHours", 192, 1, 24 * 366)),
         Duration.ofDays(longValue(kafka, "kafka.visitorRetentionDays", 400, 1, 3660)),
+        Duration.ofSeconds(longValue(kafka, "kafka.publishSessionPageviewsAfterIdleSeconds", sessionGap.toSeconds(), 1, 86_400)),
         bool(kafka, "kafka.streamProcessor", true));
-    JsonNode druid = section(config, "druid", Set.of("url", "overlordUrl", "specDir", "eventsDatasource", "sessionsDatasource", "queryTimeoutMs"));
+    JsonNode druid = section(config, "druid", Set.of("url", "overlordUrl", "specDir", "eventsDatasource", "sessionsDatasource",
+        "pageviewsDatasource", "queryTimeoutMs"));
     AnalyticsConfig.Druid druidConfig = new AnalyticsConfig.Druid(
         httpUrl(druid, "druid.url", "http://localhost:8082"), httpUrl(druid, "druid.overlordUrl", "http://localhost:8081"),
         env.containsKey("ANALYTICS_DRUID_SPEC_DIR") ? Path.of(env.get("ANALYTICS_DRUID_SPEC_DIR"))
             : configDir.resolve(text(druid, "druid.specDir", "druid")),
         topic(druid, "druid.eventsDatasource", "events"), topic(druid, "druid.sessionsDatasource", "sessions"),
+        topic(druid, "druid.pageviewsDatasource", "session-pageviews"),
         Duration.ofMillis(longValue(druid, "druid.queryTimeoutMs", 30_000, 100, 600_000)));
     if (store == AnalyticsConfig.Store.DRUID && !Files.isDirectory(druidConfig.specDir())) {
       throw new ConfigException("druid.specDir", "no folder of supervisor specs at " + druidConfig.specDir().toAbsolutePath());
@@ -265,6 +268,7 @@ public final class ConfigLoader {
     override(config, env, "ANALYTICS_SINK", null, "sink");
     override(config, env, "ANALYTICS_KAFKA_BOOTSTRAP", "kafka", "bootstrap");
     override(config, env, "ANALYTICS_STREAM_PROCESSOR", "kafka", "streamProcessor");
+    override(config, env, "ANALYTICS_PUBLISH_SESSION_PAGEVIEWS_AFTER_IDLE_SECONDS", "kafka", "publishSessionPageviewsAfterIdleSeconds");
     override(config, env, "ANALYTICS_DRUID_URL", "druid", "url");
     override(config, env, "ANALYTICS_DRUID_OVERLORD_URL", "druid", "overlordUrl");
   }

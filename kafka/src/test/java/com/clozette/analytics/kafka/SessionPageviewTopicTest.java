@@ -1,0 +1,75 @@
+package com.clozette.analytics.kafka;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.clozette.analytics.enrich.UserAgentClassifier;
+import com.clozette.analytics.event.Event;
+import com.clozette.analytics.event.EventCodec;
+import com.clozette.analytics.event.EventType;
+import com.clozette.analytics.event.Platform;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The stream processor's topology, run by Kafka's test driver: session pageview rows go to their
+ * own topic, a session's as soon as a newer one starts, the last one once the visitor has been idle
+ * (a wall-clock sweep); the sessions topic carries session rows only.
+ */
+class SessionPageviewTopicTest {
+  private static final String CHROME = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+  private static final long GAP = Duration.ofMinutes(30).toMillis();
+  private static final Duration IDLE = Duration.ofMinutes(10);
+
+  @TempDir Path stateDir;
+
+  @Test
+  void pageviewRowsReachTheirTopicWhenTheSessionIsOverOrTheVisitorIdle() {
+    KafkaSettings settings = new KafkaSettings("unused:9092", "events", "events-clean", "sessions", "session-pageviews", 1, (short) 1,
+        "test", stateDir, Duration.ofSeconds(1), Duration.ofSeconds(5), GAP, IDLE, Duration.ofDays(8), Duration.ofDays(400));
+    SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+    Properties properties = new Properties();
+    properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "test");
+    properties.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    properties.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    try (TopologyTestDriver driver = new TopologyTestDriver(StreamProcessor.topology(settings, new UserAgentClassifier(100), metrics), properties)) {
+      var events = driver.createInputTopic("events", new StringSerializer(), new ByteArraySerializer());
+      var pageviews = driver.createOutputTopic("session-pageviews", new StringDeserializer(), new ByteArrayDeserializer());
+      var sessions = driver.createOutputTopic("sessions", new StringDeserializer(), new ByteArrayDeserializer());
+      for (Event event : List.of(pageview("a", 1_000, "/a"), pageview("b", 2_000, "/b"), pageview("c", 1_000 + 2 * GAP, "/c"))) {
+        events.pipeInput("clozette-id/v", EventCodec.encode(event));
+      }
+
+      List<SessionPageviewRow> over = pageviews.readValuesToList().stream().map(SessionPageviewRow::fromJson).toList();
+      assertEquals(List.of(List.of("/a", 1, "/b"), List.of("/b", 1, "/b")),
+          over.stream().map(row -> List.<Object>of(row.path(), row.sign(), row.exit())).toList(), "the first session, once the second started");
+      assertEquals(List.of(List.of(1_000L, 1), List.of(1_000L, -1), List.of(1_000L, 1), List.of(1_000L + 2 * GAP, 1)),
+          sessions.readValuesToList().stream().map(SessionRow::fromJson).map(row -> List.<Object>of(row.ts(), row.sign())).toList(),
+          "session rows, on each change, and only they on the sessions topic");
+
+      driver.advanceWallClockTime(IDLE.minusMinutes(1));
+      assertEquals(List.of(), pageviews.readValuesToList(), "not idle long enough");
+      driver.advanceWallClockTime(Duration.ofMinutes(2));
+      List<SessionPageviewRow> idle = pageviews.readValuesToList().stream().map(SessionPageviewRow::fromJson).toList();
+      assertEquals(List.of(List.of("/c", 1, 1_000L + 2 * GAP)), idle.stream().map(row -> List.<Object>of(row.path(), row.sign(), row.sessionStart())).toList());
+      driver.advanceWallClockTime(IDLE.multipliedBy(2));
+      assertEquals(List.of(), pageviews.readValuesToList(), "published once");
+      assertEquals(3.0, metrics.counter("analytics.stream.session.pageview.rows", "sign", "+1").count());
+    }
+  }
+
+  private static Event pageview(String id, long ts, String path) {
+    return new Event(id, "clozette-id", EventType.PAGEVIEW, ts, "v", "https://www.clozette.co.id" + path, null, CHROME, Platform.WEB, null, null,
+        false, null, null, null, null, "10.0.0.0");
+  }
+}
