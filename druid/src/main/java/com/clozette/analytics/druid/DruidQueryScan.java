@@ -22,7 +22,7 @@ import java.util.Map;
  * one row per pageview of a session that is over, carrying its session's start, length, pageview
  * count and attributes, signed like the session rows (a session that a late event changes is
  * written again with {@code -1}, then anew). Two statements per range: the matching pageviews in
- * range, grouped by the row keys (pageviews exact, visitors from the HLL sketch); and, when a figure
+ * range, grouped by row key and visitor, then by row key (pageviews and visitors exact); and, when a figure
  * counts sessions, the sessions started in range that hold a matching pageview, grouped by session
  * version first (so retracted versions cancel) and then by the row keys. Rows are joined, ordered
  * and paged here by the shared {@link QueryRows}; every user value travels as a parameter.
@@ -50,14 +50,12 @@ final class DruidQueryScan {
 
   private final DruidSql sql;
   private final String pageviews;
-  private final String visitors;
   private final Query query;
   private final List<Dimension> attributes = new ArrayList<>();
 
-  DruidQueryScan(DruidSql sql, String pageviews, String visitorSketch, Query query) {
+  DruidQueryScan(DruidSql sql, String pageviews, Query query) {
     this.sql = sql;
     this.pageviews = pageviews;
-    this.visitors = visitorSketch;
     this.query = query;
     for (GroupBy dimension : query.dimensions()) {
       if (!dimension.isTime()) {
@@ -93,9 +91,13 @@ final class DruidQueryScan {
     long from = buckets.get(0).start().toEpochMilli();
     long to = buckets.get(buckets.size() - 1).end().toEpochMilli();
     List<Param> viewParams = new ArrayList<>(List.of(Param.text(query.site()), Param.number(from), Param.number(to)));
-    String viewSql = "SELECT " + keys(bucket("__time", true, buckets)) + "SUM(sign) AS pageviews, " + visitors + " FILTER (WHERE sign > 0) AS visitors"
+    // Per row key and visitor first: a visitor counts where any of their matching pageviews survives
+    // the retractions, so visitors are exact (a sketch cannot take back a retracted row's visitor).
+    String byVisitor = "SELECT " + keys(bucket("__time", true, buckets)) + "vid, SUM(sign) AS pageviews"
         + " FROM " + pageviews + " WHERE site = ? AND __time >= MILLIS_TO_TIMESTAMP(?) AND __time < MILLIS_TO_TIMESTAMP(?)"
-        + " AND " + predicate(query.filter(), viewParams) + (keyNames().isEmpty() ? "" : " GROUP BY " + positions(keyNames().size())) + " HAVING SUM(sign) > 0";
+        + " AND " + predicate(query.filter(), viewParams) + " GROUP BY " + positions(keyNames().size() + 1) + " HAVING SUM(sign) > 0";
+    String viewSql = "SELECT " + keyColumns() + "SUM(pageviews) AS pageviews, COUNT(*) AS visitors FROM (" + byVisitor + ")"
+        + (keyNames().isEmpty() ? "" : " GROUP BY " + String.join(", ", keyNames()));
     Future<List<JsonNode>> views = sql.query(viewSql, viewParams);
     Future<List<JsonNode>> sessions = query.countsSessions() ? sessionFigures(buckets, from, to) : Future.succeededFuture(List.of());
     return Future.all(views, sessions).map(all -> {

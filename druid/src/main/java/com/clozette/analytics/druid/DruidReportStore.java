@@ -550,20 +550,17 @@ public final class DruidReportStore implements ReportStore {
 
   /**
    * Unfiltered queries grouped by nothing but time read what the reports read, so their figures are
-   * the reports' own, live; any other reads the session pageview rows ({@link DruidQueryScan}), which
-   * hold a session once it is over.
+   * the reports' own, live, visitors from the sketch; any other reads the session pageview rows
+   * ({@link DruidQueryScan}), which hold a session once it is over, with exact visitors.
    */
   @Override
   public Future<QueryResult> query(Query query) {
-    Future<QueryResult> answer;
     if (!query.rollupsAnswer()) {
-      answer = new DruidQueryScan(sql, pageviews, VISITORS, query).run();
-    } else {
-      Future<List<Figures>> main = bucketFigures(query.site(), spans(query.buckets()));
-      Future<List<Figures>> other = bucketFigures(query.site(), spans(query.compareBuckets()));
-      answer = Future.all(main, other).map(all -> QueryRows.byBucket(query, main.result(), other.result()));
+      return new DruidQueryScan(sql, pageviews, query).run();
     }
-    return answer.map(result -> result.withSketchedVisitors(VISITORS_RSE));
+    Future<List<Figures>> main = bucketFigures(query.site(), spans(query.buckets()));
+    Future<List<Figures>> other = bucketFigures(query.site(), spans(query.compareBuckets()));
+    return Future.all(main, other).map(all -> QueryRows.byBucket(query, main.result(), other.result()).withSketchedVisitors(VISITORS_RSE));
   }
 
   private static List<long[]> spans(List<Query.Bucket> buckets) {
