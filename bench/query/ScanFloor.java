@@ -7,8 +7,9 @@ import java.sql.ResultSet;
  * DuckDB's own floor for a filtered query over a store file: the cheapest statements any filtered
  * answer needs, (1) the matching pageviews counted and (2) their sessions found (the event-to-session
  * join), each the median of five runs, on the store's file read-only with the server's memory limit
- * and threads. Run with the shipped jar on the classpath (it holds the DuckDB driver):
- *   java -cp server/target/clozette-analytics.jar bench/query/ScanFloor.java STORE SITE FROM_MS TO_MS NEEDLE
+ * and threads (or a larger memory limit, MEMORY_LIMIT, where a count of distinct visitors outgrows it).
+ * Run with the shipped jar on the classpath (it holds the DuckDB driver):
+ *   java -cp server/target/clozette-analytics.jar bench/query/ScanFloor.java STORE SITE FROM_MS TO_MS NEEDLE [MEMORY_LIMIT]
  */
 public class ScanFloor {
   public static void main(String[] args) throws Exception {
@@ -18,7 +19,7 @@ public class ScanFloor {
     String needle = args[4];
     java.util.Properties props = new java.util.Properties();
     props.setProperty("duckdb.read_only", "true");
-    props.setProperty("memory_limit", "128MB");
+    props.setProperty("memory_limit", args.length > 5 ? args[5] : "128MB");
     props.setProperty("threads", "2");
     try (Connection connection = DriverManager.getConnection("jdbc:duckdb:" + args[0], props)) {
       time(connection, "count of matching pageviews", """

@@ -5,7 +5,8 @@
 # Each query: five runs through POST /api/v2/query (a new cache key each run: the limit differs),
 # median wall time from curl; then the floor: ScanFloor.java on the same file, the server stopped.
 # Environment: STORE_DIR (required), SITE [clozette-id], FROM [2026-10-01], TO [2026-10-31], NEEDLE [/looks/],
-# SKIP_BUILD [0], JAVA_OPTS [-Xmx384m], JAR [server/target/clozette-analytics.jar] (another build, for before/after).
+# SKIP_BUILD [0], JAVA_OPTS [-Xmx384m], JAR [server/target/clozette-analytics.jar] (another build, for before/after),
+# FLOOR_MEMORY_LIMIT [128MB: the server's] (the floor's DuckDB memory limit; its distinct count needs more at 30M events).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 : "${STORE_DIR:?a data directory with analytics.duckdb}"
@@ -43,4 +44,4 @@ kill $PID; wait $PID 2>/dev/null || true
 trap - EXIT
 FROM_MS=$(python3 -c "import datetime as d, zoneinfo as z; print(int(d.datetime.fromisoformat('$FROM').replace(tzinfo=z.ZoneInfo('Asia/Jakarta')).timestamp()*1000))")
 TO_MS=$(python3 -c "import datetime as d, zoneinfo as z; print(int((d.datetime.fromisoformat('$TO') + d.timedelta(days=1)).replace(tzinfo=z.ZoneInfo('Asia/Jakarta')).timestamp()*1000))")
-java -cp "$JAR" "$ROOT/bench/query/ScanFloor.java" "$STORE_DIR/analytics.duckdb" "$SITE" "$FROM_MS" "$TO_MS" "$NEEDLE"
+java -cp "$JAR" "$ROOT/bench/query/ScanFloor.java" "$STORE_DIR/analytics.duckdb" "$SITE" "$FROM_MS" "$TO_MS" "$NEEDLE" "${FLOOR_MEMORY_LIMIT:-128MB}"
