@@ -75,6 +75,7 @@ class DruidAtVolumeTest {
   private static final Pattern PERSIST = Pattern.compile("StreamAppenderator - Persisted rows\\[");
   /** Fields built on the visitor count: approximate on Druid, compared within the sketch's error. */
   private static final Set<String> SKETCHED = Set.of("visitors", "avgTimePerVisitorSeconds", "returningVisitors", "sessionsPerVisitor");
+  private static final String DATASOURCES = "('events', 'sessions', 'session-pageviews')";
   /** Fields only Druid's answers carry (they say the count is approximate). */
   private static final Set<String> DRUID_ONLY = Set.of("visitorsApprox", "visitorsRelativeStandardError");
 
@@ -167,6 +168,12 @@ class DruidAtVolumeTest {
           failedWhileIngesting.add(answer.statusCode() + " " + path + ": " + answer.body());
         }
       }
+      for (String question : QueryAnswers.questions(SITE, "2026-10-01", "2026-10-14")) {
+        HttpResponse<String> answer = ask(port, question);
+        if (answer.statusCode() != 200) {
+          failedWhileIngesting.add(answer.statusCode() + " " + question + ": " + answer.body());
+        }
+      }
       rounds++;
       if (persisted) {
         roundsAfterPersist++;
@@ -200,7 +207,7 @@ class DruidAtVolumeTest {
   @Test
   @Order(2)
   void reportsMatchTheEmbeddedStoreWhileTheSegmentsAreStillRealtime() throws Exception {
-    JsonNode segments = sql("SELECT is_realtime, COUNT(*) AS n FROM sys.segments WHERE datasource IN ('events', 'sessions') GROUP BY 1");
+    JsonNode segments = sql("SELECT is_realtime, COUNT(*) AS n FROM sys.segments WHERE datasource IN " + DATASOURCES + " GROUP BY 1");
     assertTrue(segments.toString().contains("\"is_realtime\":1"), "segments still realtime: " + segments);
     assertReportsMatchTheEmbeddedStore();
   }
@@ -209,7 +216,7 @@ class DruidAtVolumeTest {
   @Test
   @Order(3)
   void reportsMatchTheEmbeddedStoreAfterHandoff() throws Exception {
-    for (String supervisor : List.of("events", "sessions")) {
+    for (String supervisor : List.of("events", "sessions", "session-pageviews")) {
       HttpResponse<String> handoff = HTTP.send(HttpRequest.newBuilder(URI.create(DruidCluster.OVERLORD
               + "/druid/indexer/v1/supervisor/" + supervisor + "/taskGroups/handoff")).header("Content-Type", "application/json")
           .POST(HttpRequest.BodyPublishers.ofString("{\"taskGroupIds\": [0]}")).build(), HttpResponse.BodyHandlers.ofString());
@@ -219,7 +226,7 @@ class DruidAtVolumeTest {
     JsonNode segments = null;
     while (System.nanoTime() < deadline) {
       segments = sql("SELECT datasource, is_realtime, is_published, is_available, COUNT(*) AS n FROM sys.segments"
-          + " WHERE datasource IN ('events', 'sessions') GROUP BY 1, 2, 3, 4");
+          + " WHERE datasource IN " + DATASOURCES + " GROUP BY 1, 2, 3, 4");
       boolean handedOff = segments.size() > 0;
       for (JsonNode row : segments) {
         handedOff &= row.get("is_realtime").asInt() == 0 && row.get("is_published").asInt() == 1 && row.get("is_available").asInt() == 1;
@@ -263,6 +270,14 @@ class DruidAtVolumeTest {
         JsonNode expected = JSON.readTree(body(embedded.port(), path));
         JsonNode actual = JSON.readTree(body(port, path));
         compare(path, expected, actual, expected.path("visitors").asDouble(), mismatches);
+      }
+      for (String question : QueryAnswers.questions(SITE, "2026-10-01", "2026-10-14")) {
+        long asked = System.nanoTime();
+        JsonNode actual = JSON.readTree(post(port, question));
+        long answered = System.nanoTime();
+        QueryAnswers.differences(question, JSON.readTree(post(embedded.port(), question)), actual)
+            .forEach(difference -> mismatches.add(question + ": " + difference));
+        System.out.printf("[volume] Druid answered in %d ms: %s%n", (answered - asked) / 1_000_000, question);
       }
     } while (!mismatches.isEmpty() && System.nanoTime() < deadline);
     assertTrue(mismatches.isEmpty(), mismatches.size() + " differences from the embedded store:\n" + String.join("\n", mismatches));
@@ -359,6 +374,18 @@ class DruidAtVolumeTest {
     HttpResponse<String> response = get(target, path);
     assertEquals(200, response.statusCode(), path + ": " + response.body());
     return response.body();
+  }
+
+  private static String post(int target, String question) {
+    HttpResponse<String> response = ask(target, question);
+    assertEquals(200, response.statusCode(), question + ": " + response.body());
+    return response.body();
+  }
+
+  private static HttpResponse<String> ask(int target, String question) {
+    return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + target + "/api/v2/query"))
+        .timeout(Duration.ofSeconds(60)).header("Authorization", "Bearer " + STAFF_TOKEN).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(question)).build());
   }
 
   private static HttpResponse<String> get(int target, String path) {

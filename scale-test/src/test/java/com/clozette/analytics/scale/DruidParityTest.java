@@ -226,80 +226,19 @@ class DruidParityTest {
     assertEquals(referrers.get("rows").size(), referrers.get("total").asLong());
   }
 
-  /**
-   * Questions of the query API over the golden week: filters on the page and on session attributes,
-   * every dimension, both comparisons, the rollups' path (unfiltered, by day) and the detail's.
-   */
   static List<String> questions() {
-    String week = "\"site\": \"clozette-id\", \"dateRange\": [\"2026-11-02\", \"2026-11-08\"]";
-    return List.of(
-        "{" + week + ", \"metrics\": [\"pageviews\", \"visitors\", \"sessions\", \"avgSessionSeconds\", \"bounceRate\", \"viewsPerSession\"],"
-            + " \"filters\": [[\"contains\", \"page\", [\"/looks/\"]]]}",
-        "{" + week + ", \"metrics\": [\"pageviews\", \"sessions\", \"visitors\", \"bounceRate\"], \"dimensions\": [\"time:day\"],"
-            + " \"filters\": [[\"is\", \"platform\", [\"web\"]]], \"compare\": \"previous_period\"}",
-        "{" + week + ", \"metrics\": [\"pageviews\", \"visitors\", \"sessions\", \"exitRate\", \"viewsPerSession\"], \"dimensions\": [\"page\"]}",
-        "{" + week + ", \"metrics\": [\"sessions\", \"pageviews\", \"avgSessionSeconds\"], \"dimensions\": [\"entry\", \"exit\"],"
-            + " \"filters\": [[\"not\", [\"is\", \"referrer\", [\"(direct)\"]]]], \"limit\": 7, \"offset\": 2}",
-        "{" + week + ", \"metrics\": [\"sessions\", \"visitors\", \"avgTimePerVisitorSeconds\"], \"dimensions\": [\"referrer\"],"
-            + " \"compare\": \"previous_period\"}",
-        "{" + week + ", \"metrics\": [\"pageviews\", \"sessions\"], \"dimensions\": [\"device\", \"browser\", \"os\"],"
-            + " \"filters\": [[\"or\", [[\"contains_not\", \"page\", [\"/looks/\"]], [\"is_not\", \"exit\", [\"/\"]]]]]}",
-        "{" + week + ", \"metrics\": [\"pageviews\", \"sessions\", \"bounceRate\"], \"dimensions\": [\"time:hour\", \"utm_source\"],"
-            + " \"filters\": [[\"and\", [[\"contains\", \"page\", [\"/\"]], [\"is_not\", \"utm_source\", [\"nothing-like-it\"]]]]],"
-            + " \"orderBy\": [[\"sessions\", \"desc\"]], \"limit\": 20}",
-        "{" + week + ", \"metrics\": [\"pageviews\", \"visitors\", \"sessions\", \"avgSessionSeconds\", \"bounceRate\"],"
-            + " \"dimensions\": [\"time:day\"], \"compare\": \"previous_period\"}",
-        "{" + week + ", \"metrics\": [\"pageviews\", \"sessions\"], \"dimensions\": [\"time:week\", \"platform\"],"
-            + " \"filters\": [[\"contains\", \"exit\", [\"/\"]]], \"compare\": \"year_over_year\"}");
+    return QueryAnswers.questions("clozette-id", "2026-11-02", "2026-11-08");
   }
 
-  /**
-   * The same rows in the same order with the same figures as the embedded store's: exact, but for
-   * the unfiltered questions by time, whose visitors (and the time per visitor built on them) come
-   * from the reports' sketch, within its error.
-   */
+  /** Answered by Druid as by the embedded store ({@link QueryAnswers}). */
   @ParameterizedTest(name = "{0}")
   @MethodSource("questions")
   void everyQuestionIsAnsweredAsTheEmbeddedStoreAnswersIt(String question) throws IOException {
     JsonNode expected = JSON.readTree(post(embedded, question));
     JsonNode actual = JSON.readTree(post(server, question));
     assertTrue(expected.get("results").size() > 0, "a question with an answer: " + expected);
-    for (String field : List.of("site", "from", "to", "timeZone", "metrics", "dimensions", "compareFrom", "compareTo", "totalRows")) {
-      assertEquals(expected.get(field), actual.get(field), field + ": " + actual + " vs " + expected);
-    }
-    List<String> metrics = new ArrayList<>();
-    expected.get("metrics").forEach(metric -> metrics.add(metric.asText()));
-    // The session pageview rows count visitors exactly; the unfiltered questions by time read the reports' sketch and say so.
-    JsonNode asked = JSON.readTree(question);
-    boolean byTimeAlone = !asked.has("filters") && !metrics.contains("exitRate")
-        && java.util.stream.StreamSupport.stream(asked.path("dimensions").spliterator(), false).allMatch(d -> d.asText().startsWith("time:"));
-    boolean sketched = byTimeAlone && (metrics.contains("visitors") || metrics.contains("avgTimePerVisitorSeconds"));
-    assertFalse(expected.has("visitorsApprox"), "the embedded store's visitors are exact and it does not say otherwise: " + expected);
-    assertEquals(sketched, actual.path("visitorsApprox").asBoolean(), "a sketch's estimate says so: " + actual);
-    assertEquals(expected.get("results").size(), actual.get("results").size(), actual + " vs " + expected);
-    for (int i = 0; i < expected.get("results").size(); i++) {
-      JsonNode want = expected.get("results").get(i);
-      JsonNode got = actual.get("results").get(i);
-      assertSameRow(metrics, sketched, want, got, "row " + i + " of " + actual + " vs " + expected);
-      if (want.has("comparison")) {
-        assertSameRow(metrics, sketched, want.get("comparison"), got.get("comparison"), "comparison of row " + i + " of " + actual);
-      }
-    }
-  }
-
-  private static void assertSameRow(List<String> metrics, boolean sketched, JsonNode want, JsonNode got, String where) {
-    assertEquals(want.get("dimensions"), got.get("dimensions"), where);
-    for (int m = 0; m < metrics.size(); m++) {
-      double expected = want.get("metrics").get(m).asDouble();
-      double actual = got.get("metrics").get(m).asDouble();
-      if (sketched && (metrics.get(m).equals("visitors") || metrics.get(m).equals("avgTimePerVisitorSeconds"))) {
-        // small counts are exact in the sketch's coupon modes; larger ones within 3 RSE
-        assertTrue(Math.abs(actual - expected) <= Math.max(1e-6, 3 * DruidReportStore.VISITORS_RSE / (1 - 3 * DruidReportStore.VISITORS_RSE) * expected),
-            metrics.get(m) + ": " + where);
-      } else {
-        assertEquals(expected, actual, 1e-9, metrics.get(m) + ": " + where);
-      }
-    }
+    List<String> differences = QueryAnswers.differences(question, expected, actual);
+    assertTrue(differences.isEmpty(), String.join("\n", differences) + "\nin " + actual + "\nvs " + expected);
   }
 
   private static String post(AnalyticsServer target, String question) {
