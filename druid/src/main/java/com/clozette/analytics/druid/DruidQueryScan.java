@@ -1,5 +1,6 @@
 package com.clozette.analytics.druid;
 
+import com.clozette.analytics.aggregator.http.ApiException;
 import com.clozette.analytics.aggregator.query.Figures;
 import com.clozette.analytics.aggregator.query.Filter;
 import com.clozette.analytics.aggregator.query.GroupBy;
@@ -35,6 +36,11 @@ final class DruidQueryScan {
    * without a 30-minute pause) is not counted for them.
    */
   static final long SESSION_REACH_MILLIS = Duration.ofDays(1).toMillis();
+  /**
+   * The most rows a question may have here: Druid groups them all, and they are ordered and paged in
+   * this process (a few hundred bytes each).
+   */
+  static final int MAX_ROWS = 100_000;
 
   /** The column of each dimension on a session pageview row, already coalesced to the placeholders. */
   private static final Map<Dimension, String> COLUMNS = new EnumMap<>(Map.of(
@@ -95,21 +101,19 @@ final class DruidQueryScan {
     // the retractions, so visitors are exact (a sketch cannot take back a retracted row's visitor).
     String byVisitor = "SELECT " + keys(bucket("__time", true, buckets)) + "vid, SUM(sign) AS pageviews"
         + " FROM " + pageviews + " WHERE site = ? AND __time >= MILLIS_TO_TIMESTAMP(?) AND __time < MILLIS_TO_TIMESTAMP(?)"
-        + " AND " + predicate(query.filter(), viewParams) + " GROUP BY " + positions(keyNames().size() + 1) + " HAVING SUM(sign) > 0";
-    String viewSql = "SELECT " + keyColumns() + "SUM(pageviews) AS pageviews, COUNT(*) AS visitors FROM (" + byVisitor + ")"
-        + (keyNames().isEmpty() ? "" : " GROUP BY " + String.join(", ", keyNames()));
-    Future<List<JsonNode>> views = sql.query(viewSql, viewParams);
+        + " AND " + predicate(query.filter(), viewParams) + " GROUP BY " + positions(groupNames().size() + 1) + " HAVING SUM(sign) > 0";
+    String viewSql = "SELECT " + String.join(", ", groupNames()) + ", SUM(pageviews) AS pageviews, COUNT(*) AS visitors"
+        + " FROM (" + byVisitor + ") GROUP BY " + String.join(", ", groupNames()) + " LIMIT " + (MAX_ROWS + 1);
+    Future<List<JsonNode>> views = sql.query(viewSql, viewParams).map(DruidQueryScan::withinRowLimit);
     Future<List<JsonNode>> sessions = query.countsSessions() ? sessionFigures(buckets, from, to) : Future.succeededFuture(List.of());
     return Future.all(views, sessions).map(all -> {
       Map<List<Object>, Figures> byKey = new LinkedHashMap<>();
       for (JsonNode row : views.result()) {
-        byKey.put(key(row), new Figures(row.path("pageviews").asLong(), row.path("visitors").asLong(), 0, 0, 0, 0));
+        byKey.merge(key(row), new Figures(row.path("pageviews").asLong(), row.path("visitors").asLong(), 0, 0, 0, 0), DruidQueryScan::sum);
       }
       for (JsonNode row : sessions.result()) {
-        List<Object> key = key(row);
-        Figures viewed = byKey.getOrDefault(key, Figures.NONE);
-        byKey.put(key, new Figures(viewed.pageviews(), viewed.visitors(), row.path("sessions").asLong(), row.path("durationMs").asLong(),
-            row.path("bounces").asLong(), row.path("exits").asLong()));
+        byKey.merge(key(row), new Figures(0, 0, row.path("sessions").asLong(), row.path("durationMs").asLong(), row.path("bounces").asLong(),
+            row.path("exits").asLong()), DruidQueryScan::sum);
       }
       return byKey;
     });
@@ -129,13 +133,27 @@ final class DruidQueryScan {
     String versions = "SELECT " + keys(bucket("sessionStart", false, buckets)) + "vid, sessionStart, durationMs, sessionPageviews,"
         + " \"exit\" AS sessionExit FROM " + pageviews + " WHERE site = ? AND sessionStart >= ? AND sessionStart < ?"
         + " AND __time >= MILLIS_TO_TIMESTAMP(?) AND __time < MILLIS_TO_TIMESTAMP(?) AND " + filter
-        + " GROUP BY " + positions(keyNames().size() + 5)
+        + " GROUP BY " + positions(groupNames().size() + 5)
         + " HAVING SUM(sign) > 0";
-    String grouped = "SELECT " + keyColumns() + "COUNT(*) AS sessions, SUM(durationMs) AS durationMs,"
+    String grouped = "SELECT " + String.join(", ", groupNames()) + ", COUNT(*) AS sessions, SUM(durationMs) AS durationMs,"
         + " SUM(CASE WHEN sessionPageviews = 1 THEN 1 ELSE 0 END) AS bounces,"
         + (page < 0 ? " 0" : " SUM(CASE WHEN sessionExit = a" + page + " THEN 1 ELSE 0 END)") + " AS exits"
-        + " FROM (" + versions + ")" + (keyNames().isEmpty() ? "" : " GROUP BY " + String.join(", ", keyNames()));
-    return sql.query(grouped, sessionParams);
+        + " FROM (" + versions + ") GROUP BY " + String.join(", ", groupNames()) + " LIMIT " + (MAX_ROWS + 1);
+    return sql.query(grouped, sessionParams).map(DruidQueryScan::withinRowLimit);
+  }
+
+  private static Figures sum(Figures a, Figures b) {
+    return new Figures(a.pageviews() + b.pageviews(), a.visitors() + b.visitors(), a.sessions() + b.sessions(),
+        a.durationMillis() + b.durationMillis(), a.bounces() + b.bounces(), a.exits() + b.exits());
+  }
+
+  /** The grouped rows, or a 400 when there are more than this store orders and pages in memory. */
+  private static List<JsonNode> withinRowLimit(List<JsonNode> rows) {
+    if (rows.size() > MAX_ROWS) {
+      throw new ApiException(400, "too_many_rows", "the question has more than " + MAX_ROWS + " rows at scale (store druid orders and"
+          + " pages them in memory): narrow the range, the filter or the dimensions");
+    }
+    return rows;
   }
 
   /** The bucket index of a row by the buckets' ends (computed numbers, never user text), or null without a time dimension. */
@@ -152,7 +170,10 @@ final class DruidQueryScan {
     return bucket.append(" END").toString();
   }
 
-  /** {@code <bucket> AS b, path AS a0, ...}: the key expressions in the query's order, each followed by a comma. */
+  /**
+   * {@code <bucket> AS b, path AS a0, ...}: the key expressions in the query's order, each followed by
+   * a comma; without any, the visitor id's first character as {@code shard} ({@link #groupNames}).
+   */
   private String keys(String bucket) {
     StringBuilder keys = new StringBuilder();
     if (bucket != null) {
@@ -161,10 +182,19 @@ final class DruidQueryScan {
     for (int i = 0; i < attributes.size(); i++) {
       keys.append(COLUMNS.get(attributes.get(i))).append(" AS a").append(i).append(", ");
     }
+    if (keys.isEmpty()) {
+      keys.append("SUBSTRING(vid, 1, 1) AS shard, ");
+    }
     return keys.toString();
   }
 
-  private List<String> keyNames() {
+  /**
+   * The columns the outer statements group by: the row keys, or without any a shard of the visitors
+   * (its rows summed here). Never none: an aggregate over a grouped subquery without a key of its own
+   * is planned by Druid as a timeseries query, which holds the subquery's rows on the broker (at most
+   * 100,000 by default: a visitor or session each); a groupBy over a groupBy streams them.
+   */
+  private List<String> groupNames() {
     List<String> names = new ArrayList<>();
     if (query.interval() != null) {
       names.add("b");
@@ -172,11 +202,10 @@ final class DruidQueryScan {
     for (int i = 0; i < attributes.size(); i++) {
       names.add("a" + i);
     }
+    if (names.isEmpty()) {
+      names.add("shard");
+    }
     return names;
-  }
-
-  private String keyColumns() {
-    return keyNames().isEmpty() ? "" : String.join(", ", keyNames()) + ", ";
   }
 
   /** {@code 1, 2, ..., count}: the first columns by position, as Druid groups by them. */

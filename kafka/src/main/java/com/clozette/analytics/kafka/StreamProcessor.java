@@ -14,6 +14,7 @@ import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -159,6 +160,13 @@ public final class StreamProcessor implements AutoCloseable {
   private record RowCounters(Counter sessionRows, Counter retractions, Counter pageviewRows, Counter pageviewRetractions) {}
 
   /** Between a second and a minute: a quarter of {@code publishAfterIdle}, so rows are written at most that much after it. */
+  /**
+   * The most visitors one idle sweep publishes; the others wait for the next sweep. Bounds the rows one
+   * punctuation writes in one transaction (each visitor at most its held events), so a burst of idle
+   * visitors (all of a replay's, an outage's) cannot outlast the transaction's timeout.
+   */
+  static final int MAX_PUBLISHED_PER_SWEEP = 10_000;
+
   static Duration publishInterval(Duration publishAfterIdle) {
     Duration quarter = publishAfterIdle.dividedBy(4);
     Duration floor = Duration.ofSeconds(1);
@@ -321,11 +329,12 @@ public final class StreamProcessor implements AutoCloseable {
       long idleBefore = now - publishAfterIdle.toMillis();
       List<String> idle = new ArrayList<>();
       try (KeyValueIterator<String, byte[]> all = timelines.all()) {
-        all.forEachRemaining(entry -> {
+        while (all.hasNext() && idle.size() < MAX_PUBLISHED_PER_SWEEP) {
+          KeyValue<String, byte[]> entry = all.next();
           if (VisitorTimeline.hasUnpublishedSessions(entry.value) && VisitorTimeline.lastArrival(entry.value) < idleBefore) {
             idle.add(entry.key);
           }
-        });
+        }
       }
       for (String key : idle) {
         VisitorTimeline timeline = VisitorTimeline.fromBytes(timelines.get(key));
@@ -352,7 +361,9 @@ public final class StreamProcessor implements AutoCloseable {
           if (arrival < forgetBefore) {
             forget.add(entry.key);
           }
-          if (arrival < trimBefore && held) {
+          // a visitor about to be forgotten is trimmed first, so its sessions' rows are written (a visitor
+          // retention shorter than the state retention)
+          if ((arrival < trimBefore || arrival < forgetBefore) && held) {
             trim.add(entry.key);
           }
         });
@@ -364,7 +375,6 @@ public final class StreamProcessor implements AutoCloseable {
         timelines.put(key, timeline.toBytes());
         forwardPageviewRows(new Record<>(key, null, now), published);
       }
-      // after trimming: a visitor forgotten without having been trimmed (a retention longer than the visitor's) is published first
       forget.forEach(timelines::delete);
     }
   }

@@ -120,6 +120,11 @@ final class VisitorTimeline {
    * that outlive a deployment).
    */
   static final byte FORMAT = 3;
+  /**
+   * The form before session pageview rows (no published sessions, no flags), still read: a deployment
+   * upgrades without a reset, and the held sessions' pageview rows are written when their visitor is idle.
+   */
+  static final byte FORMAT_BEFORE_PAGEVIEW_ROWS = 2;
   /** Where the stored form's event count is: after the format byte, last arrival, horizon, refused-until and the viewed flag. */
   private static final int HELD_EVENTS_OFFSET = 1 + Long.BYTES * 3 + 1;
   /** Where the stored form's "has unpublished sessions" flag is: right after the event count. */
@@ -173,7 +178,7 @@ final class VisitorTimeline {
   /** Whether the stored form holds a session whose pageview rows are not written yet, without reading the rest. */
   static boolean hasUnpublishedSessions(byte[] stored) {
     checkFormat(stored[0]);
-    return stored[UNPUBLISHED_OFFSET] != 0;
+    return stored[0] == FORMAT_BEFORE_PAGEVIEW_ROWS ? heldEvents(stored) > 0 : stored[UNPUBLISHED_OFFSET] != 0;
   }
 
   /** Notes the wall-clock time an event of this visitor arrived, for forgetting inactive visitors. */
@@ -506,14 +511,17 @@ final class VisitorTimeline {
 
   static VisitorTimeline fromBytes(byte[] bytes) {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
-      checkFormat(in.readByte());
+      byte format = in.readByte();
+      checkFormat(format);
+      boolean beforePageviewRows = format == FORMAT_BEFORE_PAGEVIEW_ROWS;
       long lastArrival = in.readLong();
       long horizon = in.readLong();
       long refusedUntil = in.readLong();
       boolean viewedBeforeHorizon = in.readBoolean();
       int size = in.readInt();
-      boolean unpublished = in.readBoolean();
-      boolean retractedSinceIdle = in.readBoolean();
+      // A timeline stored before pageview rows existed: none of its sessions' rows were written.
+      boolean unpublished = beforePageviewRows ? size > 0 : in.readBoolean();
+      boolean retractedSinceIdle = !beforePageviewRows && in.readBoolean();
       String site = readString(in);
       String vid = readString(in);
       List<Entry> entries = new ArrayList<>(size + 1);
@@ -526,7 +534,7 @@ final class VisitorTimeline {
             : new Pageview(path, readString(in), readString(in), readString(in), readString(in), readString(in), readString(in));
         entries.add(new Entry(ts, id, pageview, arrived));
       }
-      int publishedCount = in.readInt();
+      int publishedCount = beforePageviewRows ? 0 : in.readInt();
       NavigableSet<Long> published = new TreeSet<>();
       for (int i = 0; i < publishedCount; i++) {
         published.add(in.readLong());
@@ -539,8 +547,9 @@ final class VisitorTimeline {
   }
 
   private static void checkFormat(byte format) {
-    if (format != FORMAT) {
-      throw new IllegalStateException("stored visitor timeline of format " + format + ", this version reads format " + FORMAT
+    if (format != FORMAT && format != FORMAT_BEFORE_PAGEVIEW_ROWS) {
+      throw new IllegalStateException("stored visitor timeline of format " + format + ", this version reads formats "
+          + FORMAT_BEFORE_PAGEVIEW_ROWS + " and " + FORMAT
           + ": reset the stream processor's application (kafka.applicationId) or run the version that wrote it");
     }
   }

@@ -105,6 +105,59 @@ class SessionPageviewRowsTest {
     assertEquals(List.of(), timeline.publishAll(GAP), "published once");
   }
 
+  /**
+   * A timeline stored by the version before pageview rows (format 2, as its toBytes wrote it) is read
+   * without a reset: its held sessions count as unpublished, are written when the visitor is idle, and
+   * it is stored in the current format from then on.
+   */
+  @Test
+  void aTimelineStoredBeforePageviewRowsIsReadAndItsSessionsArePublishedWhenIdle() throws Exception {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+      out.writeByte(2);
+      out.writeLong(1_000);
+      out.writeLong(Long.MIN_VALUE);
+      out.writeLong(Long.MIN_VALUE);
+      out.writeBoolean(false);
+      out.writeInt(3);
+      writeString(out, "s");
+      writeString(out, "v");
+      for (int i = 0; i < 3; i++) {
+        out.writeLong(i * 60_000L);
+        out.writeLong(1_000);
+        writeString(out, "e" + i);
+        writeString(out, i == 1 ? null : "/p" + i);
+        if (i != 1) {
+          for (String value : new String[] {"web", "(direct)", "(none)", "Desktop", "Chrome", "Windows"}) {
+            writeString(out, value);
+          }
+        }
+      }
+    }
+    byte[] stored = bytes.toByteArray();
+    assertEquals(1_000, VisitorTimeline.lastArrival(stored));
+    assertEquals(3, VisitorTimeline.heldEvents(stored));
+    assertTrue(VisitorTimeline.hasUnpublishedSessions(stored));
+    VisitorTimeline timeline = VisitorTimeline.fromBytes(stored);
+    List<SessionPageviewRow> rows = timeline.publishAll(GAP);
+    assertEquals(List.of("/p0", "/p2"), rows.stream().map(SessionPageviewRow::path).toList());
+    assertTrue(rows.stream().allMatch(row -> row.sign() == 1 && row.sessionStart() == 0 && row.durationMs() == 120_000
+        && row.sessionPageviews() == 2 && row.exit().equals("/p2")), rows.toString());
+    byte[] again = timeline.toBytes();
+    assertEquals(VisitorTimeline.FORMAT, again[0]);
+    assertFalse(VisitorTimeline.hasUnpublishedSessions(again));
+  }
+
+  private static void writeString(java.io.DataOutputStream out, String value) throws java.io.IOException {
+    if (value == null) {
+      out.writeInt(-1);
+      return;
+    }
+    byte[] utf8 = value.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    out.writeInt(utf8.length);
+    out.write(utf8);
+  }
+
   /** A session followed by a newer one is over: its rows are written with the event that starts the newer one. */
   @Test
   void aSessionIsPublishedWhenTheVisitorsNextSessionStarts() {

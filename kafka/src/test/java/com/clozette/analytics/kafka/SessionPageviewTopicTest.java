@@ -68,6 +68,26 @@ class SessionPageviewTopicTest {
     }
   }
 
+  /** A visitor forgotten (visitor retention shorter than the rest) has its last session's rows written first, never lost. */
+  @Test
+  void aVisitorForgottenBeforeItWasIdleLongEnoughIsPublishedFirst() {
+    KafkaSettings settings = new KafkaSettings("unused:9092", "events", "events-clean", "sessions", "session-pageviews", 1, (short) 1,
+        "test", stateDir, Duration.ofSeconds(1), Duration.ofSeconds(5), GAP, Duration.ofDays(1), Duration.ofDays(8), Duration.ofHours(1));
+    Properties properties = new Properties();
+    properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "test");
+    properties.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    properties.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    try (TopologyTestDriver driver = new TopologyTestDriver(StreamProcessor.topology(settings, new UserAgentClassifier(100), new SimpleMeterRegistry()),
+        properties)) {
+      var events = driver.createInputTopic("events", new StringSerializer(), new ByteArraySerializer());
+      var pageviews = driver.createOutputTopic("session-pageviews", new StringDeserializer(), new ByteArrayDeserializer());
+      events.pipeInput("clozette-id/v", EventCodec.encode(pageview("a", 1_000, "/a")));
+      events.pipeInput("clozette-id/v", EventCodec.encode(pageview("b", 2_000, "/b")));
+      driver.advanceWallClockTime(Duration.ofHours(2));
+      assertEquals(List.of("/a", "/b"), pageviews.readValuesToList().stream().map(SessionPageviewRow::fromJson).map(SessionPageviewRow::path).toList());
+    }
+  }
+
   private static Event pageview(String id, long ts, String path) {
     return new Event(id, "clozette-id", EventType.PAGEVIEW, ts, "v", "https://www.clozette.co.id" + path, null, CHROME, Platform.WEB, null, null,
         false, null, null, null, null, "10.0.0.0");

@@ -93,11 +93,32 @@ public final class QueryRows {
     for (int i = 0; i < query.dimensions().size(); i++) {
       if (query.dimensions().get(i).wireName().equals(field)) {
         int index = i;
-        return Comparator.comparing(row -> (Comparable<Object>) row.keys().get(index));
+        return (a, b) -> a.keys().get(index) instanceof String text
+            ? byCodePoint(text, (String) b.keys().get(index))
+            : ((Comparable<Object>) a.keys().get(index)).compareTo(b.keys().get(index));
       }
     }
     Metric metric = Metric.fromWireName(field);
     return Comparator.comparingDouble(row -> metric.of(row.figures()).doubleValue());
+  }
+
+  /**
+   * Strings in code point order, as SQL stores order text (UTF-8 bytes): Java's own order compares
+   * UTF-16 units, which puts characters beyond U+FFFF before U+E000..U+FFFF.
+   */
+  static int byCodePoint(String a, String b) {
+    int i = 0;
+    int j = 0;
+    while (i < a.length() && j < b.length()) {
+      int x = a.codePointAt(i);
+      int y = b.codePointAt(j);
+      if (x != y) {
+        return Integer.compare(x, y);
+      }
+      i += Character.charCount(x);
+      j += Character.charCount(y);
+    }
+    return Integer.compare(a.length() - i, b.length() - j);
   }
 
   private static List<String> labels(List<Object> keys, List<Query.Bucket> buckets) {
