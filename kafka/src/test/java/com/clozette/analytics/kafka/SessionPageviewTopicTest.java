@@ -2,7 +2,6 @@ package com.clozette.analytics.kafka;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.clozette.analytics.enrich.UserAgentClassifier;
 import com.clozette.analytics.event.Event;
 import com.clozette.analytics.event.EventCodec;
 import com.clozette.analytics.event.EventType;
@@ -11,12 +10,10 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Properties;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,14 +32,8 @@ class SessionPageviewTopicTest {
 
   @Test
   void pageviewRowsReachTheirTopicWhenTheSessionIsOverOrTheVisitorIdle() {
-    KafkaSettings settings = new KafkaSettings("unused:9092", "events", "events-clean", "sessions", "session-pageviews", 1, (short) 1,
-        "test", stateDir, Duration.ofSeconds(1), Duration.ofSeconds(5), GAP, IDLE, Duration.ofDays(8), Duration.ofDays(400));
     SimpleMeterRegistry metrics = new SimpleMeterRegistry();
-    Properties properties = new Properties();
-    properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "test");
-    properties.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-    properties.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-    try (TopologyTestDriver driver = new TopologyTestDriver(StreamProcessor.topology(settings, new UserAgentClassifier(100), metrics), properties)) {
+    try (TopologyTestDriver driver = TestTopology.driver(TestTopology.settings(stateDir, GAP, IDLE, Duration.ofDays(400)), metrics)) {
       var events = driver.createInputTopic("events", new StringSerializer(), new ByteArraySerializer());
       var pageviews = driver.createOutputTopic("session-pageviews", new StringDeserializer(), new ByteArrayDeserializer());
       var sessions = driver.createOutputTopic("sessions", new StringDeserializer(), new ByteArrayDeserializer());
@@ -71,14 +62,8 @@ class SessionPageviewTopicTest {
   /** A visitor forgotten (visitor retention shorter than the rest) has its last session's rows written first, never lost. */
   @Test
   void aVisitorForgottenBeforeItWasIdleLongEnoughIsPublishedFirst() {
-    KafkaSettings settings = new KafkaSettings("unused:9092", "events", "events-clean", "sessions", "session-pageviews", 1, (short) 1,
-        "test", stateDir, Duration.ofSeconds(1), Duration.ofSeconds(5), GAP, Duration.ofDays(1), Duration.ofDays(8), Duration.ofHours(1));
-    Properties properties = new Properties();
-    properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "test");
-    properties.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-    properties.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-    try (TopologyTestDriver driver = new TopologyTestDriver(StreamProcessor.topology(settings, new UserAgentClassifier(100), new SimpleMeterRegistry()),
-        properties)) {
+    try (TopologyTestDriver driver = TestTopology.driver(TestTopology.settings(stateDir, GAP, Duration.ofDays(1), Duration.ofHours(1)),
+        new SimpleMeterRegistry())) {
       var events = driver.createInputTopic("events", new StringSerializer(), new ByteArraySerializer());
       var pageviews = driver.createOutputTopic("session-pageviews", new StringDeserializer(), new ByteArrayDeserializer());
       events.pipeInput("clozette-id/v", EventCodec.encode(pageview("a", 1_000, "/a")));

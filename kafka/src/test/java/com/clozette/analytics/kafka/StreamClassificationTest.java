@@ -3,7 +3,6 @@ package com.clozette.analytics.kafka;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import com.clozette.analytics.enrich.UserAgentClassifier;
 import com.clozette.analytics.event.Event;
 import com.clozette.analytics.event.EventCodec;
 import com.clozette.analytics.event.EventType;
@@ -12,12 +11,10 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Properties;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,15 +32,9 @@ class StreamClassificationTest {
 
   @Test
   void cleanRowsCarryTheClassificationOfTheRawUserAgent() {
-    KafkaSettings settings = new KafkaSettings("unused:9092", "events", "events-clean", "sessions", "session-pageviews", 1, (short) 1,
-        "test", stateDir, Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofMinutes(30).toMillis(), Duration.ofMinutes(30),
-        Duration.ofDays(8), Duration.ofDays(400));
     SimpleMeterRegistry metrics = new SimpleMeterRegistry();
-    Properties properties = new Properties();
-    properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "test");
-    properties.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-    properties.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-    try (TopologyTestDriver driver = new TopologyTestDriver(StreamProcessor.topology(settings, new UserAgentClassifier(100), metrics), properties)) {
+    KafkaSettings settings = TestTopology.settings(stateDir, Duration.ofMinutes(30).toMillis(), Duration.ofMinutes(30), Duration.ofDays(400));
+    try (TopologyTestDriver driver = TestTopology.driver(settings, metrics)) {
       var events = driver.createInputTopic("events", new StringSerializer(), new ByteArraySerializer());
       var clean = driver.createOutputTopic("events-clean", new StringDeserializer(), new ByteArrayDeserializer());
       // As the collector writes them: the user agent raw, no classification (an old collector's would be replaced).
