@@ -63,8 +63,6 @@ public final class DuckDbStore implements EventStore, ReportStore, AutoCloseable
   private final java.time.Clock clock;
   private int lastVisitorNumber;
   private long lastBatch;
-  /** The minute of the last arrival written to batch_arrivals (after its commit). */
-  private long lastArrivalMinute = -1;
 
   private DuckDbStore(DuckDBConnection writer, BlockingQueue<Connection> readers, WorkerExecutor reportWorkers, StoreSettings settings) throws SQLException {
     this.writer = writer;
@@ -82,7 +80,7 @@ public final class DuckDbStore implements EventStore, ReportStore, AutoCloseable
       for (String create : Schema.BATCH_TABLES) {
         statement.execute(create);
       }
-      loadRecentEventKeys(settings.dedupeWindow().toMillis());
+      loadRecentEventKeys();
       try (ResultSet rows = statement.executeQuery(Schema.LOAD_VISITOR_NUMBERS)) {
         while (rows.next()) {
           visitorNumbers.put(new Key128(rows.getLong(1), rows.getLong(2)), rows.getInt(3));
@@ -104,45 +102,22 @@ public final class DuckDbStore implements EventStore, ReportStore, AutoCloseable
     writer.commit();
   }
 
-  /**
-   * The keys of the events that arrived within the window, from the batches' arrival times (kept a
-   * minute at a time: see {@link Schema#ARRIVAL_MINUTE}). Batches stored before arrival times were
-   * kept count as arriving now: remembered for one more window. Arrivals older than the window, but
-   * the last one before it, are no longer needed and go.
-   */
-  private void loadRecentEventKeys(long windowMillis) throws SQLException {
+  /** The keys of the stored events whose time is within the window of now: a range scan of the recent events only. */
+  private void loadRecentEventKeys() throws SQLException {
     long now = clock.millis();
-    long before;
-    java.util.TreeMap<Long, Long> arrivals = new java.util.TreeMap<>();
-    try (PreparedStatement floor = writer.prepareStatement(Schema.LAST_BATCH_BEFORE)) {
-      floor.setLong(1, now - windowMillis);
-      try (ResultSet row = floor.executeQuery()) {
-        row.next();
-        before = row.getLong(1);
-      }
-    }
-    try (PreparedStatement recent = writer.prepareStatement(Schema.BATCH_ARRIVALS_AFTER)) {
-      recent.setLong(1, before);
-      try (ResultSet rows = recent.executeQuery()) {
-        while (rows.next()) {
-          arrivals.put(rows.getLong(1), rows.getLong(2));
-        }
-      }
-    }
-    try (PreparedStatement keys = writer.prepareStatement(Schema.EVENT_KEYS_AFTER)) {
-      keys.setLong(1, before);
+    try (PreparedStatement keys = writer.prepareStatement(Schema.EVENT_KEYS_SINCE)) {
+      keys.setLong(1, recentEvents.heldFrom(now));
       try (ResultSet rows = keys.executeQuery()) {
         while (rows.next()) {
-          Map.Entry<Long, Long> arrival = arrivals.floorEntry(rows.getLong(3));
-          recentEvents.add(new Key128(rows.getLong(1), rows.getLong(2)), arrival == null ? now : arrival.getValue());
+          recentEvents.add(new Key128(rows.getLong(1), rows.getLong(2)), rows.getLong(3));
         }
       }
     }
-    try (PreparedStatement prune = writer.prepareStatement(Schema.FORGET_ARRIVALS_BEFORE)) {
-      prune.setLong(1, before);
-      prune.executeUpdate();
-    }
-    recentEvents.expire(now);
+  }
+
+  /** How many event keys the store holds in memory for de-duplication. */
+  long recentEventKeys() {
+    return recentEvents.size();
   }
 
   /** Opens (creating if needed) the store file and its schema. */
@@ -216,10 +191,12 @@ public final class DuckDbStore implements EventStore, ReportStore, AutoCloseable
     long batch = ++lastBatch;
     long arrived = clock.millis();
     recentEvents.expire(arrived);
-    Batch fresh = dedupe(events);
+    long heldFrom = recentEvents.heldFrom(arrived);
     Map<Grain, Map<VisitorSets.Key, RoaringBitmap>> visitorsAdded = new java.util.EnumMap<>(Grain.class);
     List<DataChange> changes = new ArrayList<>();
+    Batch fresh;
     try {
+      fresh = dedupe(events, heldFrom);
       if (!fresh.events.isEmpty()) {
         stage(fresh, batch);
         try (Statement statement = writer.createStatement()) {
@@ -231,9 +208,6 @@ public final class DuckDbStore implements EventStore, ReportStore, AutoCloseable
             Map<VisitorSets.Key, RoaringBitmap> added = visitorSets.get(grain).withAdded(freshVisitors(statement, grain));
             saveVisitors(grain, added);
             visitorsAdded.put(grain, added);
-          }
-          if (arrived / Schema.ARRIVAL_MINUTE != lastArrivalMinute) {
-            statement.execute(Schema.saveBatchArrival(batch, arrived));
           }
           try (ResultSet spans = statement.executeQuery(Schema.CHANGED_SPANS)) {
             while (spans.next()) {
@@ -255,9 +229,11 @@ public final class DuckDbStore implements EventStore, ReportStore, AutoCloseable
       throw new StoreException("cannot store a batch of " + events.size() + " events", e);
     }
     // Only what committed becomes part of the in-memory state.
-    fresh.keys.forEach(key -> recentEvents.add(key, arrived));
-    if (!fresh.events.isEmpty()) {
-      lastArrivalMinute = arrived / Schema.ARRIVAL_MINUTE;
+    for (int i = 0; i < fresh.events.size(); i++) {
+      long ts = fresh.events.get(i).ts();
+      if (ts >= heldFrom) {
+        recentEvents.add(fresh.keys.get(i), ts);
+      }
     }
     fresh.newVisitors.forEach((key, visitor) -> visitorNumbers.put(key, visitor.number()));
     lastVisitorNumber = fresh.lastVisitorNumber;
@@ -275,16 +251,38 @@ public final class DuckDbStore implements EventStore, ReportStore, AutoCloseable
   private record Batch(List<Event> events, List<Key128> keys, int[] visitorNumbers,
       Map<Key128, NewVisitor> newVisitors, int lastVisitorNumber) {}
 
-  private Batch dedupe(List<Event> events) {
-    List<Event> fresh = new ArrayList<>(events.size());
-    List<Key128> keys = new ArrayList<>(events.size());
+  /**
+   * An event with a time from {@code heldFrom} on is a copy if its key is held in memory; an older one
+   * (history, from an import) if the store holds an event of the same time and key.
+   */
+  private Batch dedupe(List<Event> events, long heldFrom) throws SQLException {
+    List<Event> unseen = new ArrayList<>(events.size());
+    List<Key128> unseenKeys = new ArrayList<>(events.size());
+    List<Integer> older = new ArrayList<>();
     java.util.Set<Key128> inBatch = new java.util.HashSet<>();
-    Map<Key128, NewVisitor> newVisitors = new HashMap<>();
-    int[] numbers = new int[events.size()];
-    int lastNumber = lastVisitorNumber;
     for (Event event : events) {
       Key128 key = Key128.of(event.site(), event.id());
-      if (recentEvents.contains(key) || !inBatch.add(key)) {
+      if (!inBatch.add(key)) {
+        continue;
+      }
+      if (event.ts() < heldFrom) {
+        older.add(unseen.size());
+      } else if (recentEvents.contains(key)) {
+        continue;
+      }
+      unseen.add(event);
+      unseenKeys.add(key);
+    }
+    java.util.Set<Key128> stored = older.isEmpty() ? java.util.Set.of() : storedCopies(unseen, unseenKeys, older);
+    List<Event> fresh = new ArrayList<>(unseen.size());
+    List<Key128> keys = new ArrayList<>(unseen.size());
+    Map<Key128, NewVisitor> newVisitors = new HashMap<>();
+    int[] numbers = new int[unseen.size()];
+    int lastNumber = lastVisitorNumber;
+    for (int i = 0; i < unseen.size(); i++) {
+      Event event = unseen.get(i);
+      Key128 key = unseenKeys.get(i);
+      if (stored.contains(key)) {
         continue;
       }
       Key128 visitor = Key128.of(event.site(), event.vid());
@@ -302,6 +300,45 @@ public final class DuckDbStore implements EventStore, ReportStore, AutoCloseable
       keys.add(key);
     }
     return new Batch(fresh, keys, numbers, newVisitors, lastNumber);
+  }
+
+  /**
+   * The keys of these events (at the given positions) that the store already holds: staged with the
+   * appender outside any transaction (as {@link #stage} does), then joined with the events of their
+   * time range. A copy is an event of the same key and time, as a client's retry and a re-imported line
+   * are; comparing times is what lets DuckDB skip the row groups of other times.
+   */
+  private java.util.Set<Key128> storedCopies(List<Event> unseen, List<Key128> keys, List<Integer> positions) throws SQLException {
+    try (Statement statement = writer.createStatement()) {
+      statement.execute(Schema.CLEAR_OLDER_KEYS);
+    }
+    writer.commit();
+    long minTs = Long.MAX_VALUE;
+    long maxTs = Long.MIN_VALUE;
+    try (DuckDBAppender appender = writer.createAppender(TEMP, DuckDBConnection.DEFAULT_SCHEMA, "older_keys")) {
+      for (int position : positions) {
+        long ts = unseen.get(position).ts();
+        minTs = Math.min(minTs, ts);
+        maxTs = Math.max(maxTs, ts);
+        appender.beginRow();
+        appender.append(ts);
+        appender.append(keys.get(position).high());
+        appender.append(keys.get(position).low());
+        appender.endRow();
+      }
+    }
+    java.util.Set<Key128> stored = new java.util.HashSet<>();
+    try (PreparedStatement copies = writer.prepareStatement(Schema.STORED_COPIES)) {
+      copies.setLong(1, minTs);
+      copies.setLong(2, maxTs);
+      try (ResultSet rows = copies.executeQuery()) {
+        while (rows.next()) {
+          stored.add(new Key128(rows.getLong(1), rows.getLong(2)));
+        }
+      }
+    }
+    writer.commit();
+    return stored;
   }
 
   private static Map<VisitorSets.Key, int[]> freshVisitors(Statement statement, Grain grain) throws SQLException {

@@ -1,14 +1,15 @@
 package com.clozette.analytics.aggregator.store;
 
-import java.util.ArrayDeque;
-import java.util.Iterator;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * The keys of the events that arrived within the de-duplication window: a copy of an event (same
- * site and id) that arrives within the window after the first is dropped; a later one is stored
- * again. Held in generations, each an {@link EventKeySet} of one eighth of the window's arrivals; a
- * generation is dropped whole once all of it is older than the window, so memory follows the
- * traffic of the last window rather than every event ever stored. Not thread-safe: the store's
+ * The keys of the stored events whose event time is within the de-duplication window of now: what a
+ * client's retry (same site, id and time, minutes later) is recognised by without reading the store.
+ * An event older than the window (history, from an import) is not held: its copy is looked up in the
+ * store instead, so memory follows the live traffic of the window, not the size of an import. Held in
+ * generations by event time, each an {@link EventKeySet} of one eighth of the window; a generation is
+ * dropped whole once all its event times are older than the window. Not thread-safe: the store's
  * single writer owns it.
  */
 final class RecentEventKeys {
@@ -16,65 +17,48 @@ final class RecentEventKeys {
 
   private final long sliceMillis;
   private final long windowMillis;
-  /** Oldest first; each holds the keys that arrived in [start, start + slice). */
-  private final ArrayDeque<Generation> generations = new ArrayDeque<>();
-
-  private record Generation(long start, EventKeySet keys) {}
+  /** By the start of their slice of event time: each holds the keys of events with ts in [start, start + slice). */
+  private final TreeMap<Long, EventKeySet> generations = new TreeMap<>();
 
   RecentEventKeys(long windowMillis) {
     this.windowMillis = windowMillis;
     this.sliceMillis = Math.max(1, windowMillis / GENERATIONS);
   }
 
+  /** The oldest event time held at this time: an event older than this is checked against the store. */
+  long heldFrom(long nowMillis) {
+    return nowMillis - windowMillis;
+  }
+
   boolean contains(Key128 key) {
-    for (Generation generation : generations) {
-      if (generation.keys.contains(key)) {
+    for (EventKeySet generation : generations.values()) {
+      if (generation.contains(key)) {
         return true;
       }
     }
     return false;
   }
 
-  /** Remembers a key that arrived at this time; arrival times come in (roughly) increasing order. */
-  void add(Key128 key, long arrivedMillis) {
-    long start = arrivedMillis - Math.floorMod(arrivedMillis, sliceMillis);
-    Generation newest = generations.peekLast();
-    if (newest == null || newest.start < start) {
-      newest = new Generation(start, new EventKeySet());
-      generations.addLast(newest);
-    } else if (newest.start > start) {
-      // Arrived earlier than the newest generation (a clock step back, or keys loaded out of order):
-      // kept in the oldest generation that is not older than it, so it is not forgotten too soon.
-      newest = generationFor(start);
-    }
-    newest.keys.add(key);
+  /** Remembers the key of a stored event with this event time (at or after {@link #heldFrom}). */
+  void add(Key128 key, long eventMillis) {
+    long start = eventMillis - Math.floorMod(eventMillis, sliceMillis);
+    generations.computeIfAbsent(start, s -> new EventKeySet()).add(key);
   }
 
-  /** Forgets the generations whose every key arrived before {@code now - window}. */
+  /** Forgets the generations whose every event time is before {@code now - window}. */
   void expire(long nowMillis) {
-    while (!generations.isEmpty() && generations.peekFirst().start + sliceMillis <= nowMillis - windowMillis) {
-      generations.removeFirst();
+    Map.Entry<Long, EventKeySet> oldest = generations.firstEntry();
+    while (oldest != null && oldest.getKey() + sliceMillis <= heldFrom(nowMillis)) {
+      generations.pollFirstEntry();
+      oldest = generations.firstEntry();
     }
   }
 
   long size() {
     long size = 0;
-    for (Generation generation : generations) {
-      size += generation.keys.size();
+    for (EventKeySet generation : generations.values()) {
+      size += generation.size();
     }
     return size;
-  }
-
-  private Generation generationFor(long start) {
-    Iterator<Generation> newestFirst = generations.descendingIterator();
-    Generation candidate = null;
-    while (newestFirst.hasNext()) {
-      Generation generation = newestFirst.next();
-      if (generation.start < start) {
-        break;
-      }
-      candidate = generation;
-    }
-    return candidate;
   }
 }

@@ -16,8 +16,9 @@ final class Schema {
 
   /**
    * The columns of a stored event: what it says, its visitor's number, the batch that stored it, and
-   * the 128-bit key of (site, id) that de-duplication is done with (in memory, see {@link KeyTable}:
-   * an index over random ids costs DuckDB ten microseconds an insert and ever slower checkpoints).
+   * the 128-bit key of (site, id) that de-duplication is done with (in memory for recent event times, see
+   * {@link RecentEventKeys}, by a join on time and key for older ones: an index over random ids costs
+   * DuckDB ten microseconds an insert and ever slower checkpoints).
    * {@code bot_source} (the rule that flagged a bot, null for a person) and {@code session_start} (the
    * start of the session holding the event, null for a bot: what a query joins an event to its session
    * by) are last: older stores get them appended by {@link #UPGRADES}, and batches are copied by position.
@@ -44,7 +45,7 @@ final class Schema {
    * Bumped whenever a table changes shape; a store file of another version is refused at open
    * (an older build opening a newer store would misread it), unless an upgrade from it is below.
    */
-  static final int VERSION = 5;
+  static final int VERSION = 6;
 
   /**
    * DuckDB checkpoints when the WAL passes this size (default 16 MB). Checkpoints cost far more
@@ -65,7 +66,8 @@ final class Schema {
    * made before bots were traced to a rule: their events keep a null source. Version 4 stores were made
    * before events knew their session: each counted event gets the start of the latest session of its
    * visitor starting at or before it (sessions cover every counted event and never overlap), and each
-   * session its first and last pageview.
+   * session its first and last pageview. Version 5 stores kept when batches arrived, which the
+   * de-duplication window no longer counts from (it counts event time).
    */
   static final java.util.Map<String, List<String>> UPGRADES = java.util.Map.of(
       "3", List.of(
@@ -88,7 +90,10 @@ final class Schema {
               last(id ORDER BY ts, id) AS exit_id
             FROM events WHERE type = 'pageview' AND NOT bot GROUP BY site, vid, session_start) v
           WHERE sessions.site = v.site AND sessions.vid = v.vid AND sessions.start_ts = v.session_start""",
-          "UPDATE store_meta SET value = '5' WHERE key = 'schema_version'"));
+          "UPDATE store_meta SET value = '5' WHERE key = 'schema_version'"),
+      "5", List.of(
+          "DROP TABLE IF EXISTS batch_arrivals",
+          "UPDATE store_meta SET value = '6' WHERE key = 'schema_version'"));
 
   static final List<String> DDL = ddl();
 
@@ -109,10 +114,7 @@ final class Schema {
         events INTEGER NOT NULL, pageviews INTEGER NOT NULL, entry_path VARCHAR, exit_path VARCHAR,
         platform VARCHAR, ref_host VARCHAR, utm_source VARCHAR, device VARCHAR, browser VARCHAR, os VARCHAR,
         """ + SESSION_ENDS + ")",
-      "CREATE TABLE IF NOT EXISTS loader_position (log VARCHAR PRIMARY KEY, segment BIGINT NOT NULL, log_offset BIGINT NOT NULL)",
-      // When batches were stored (epoch ms of the store's clock): what the de-duplication window counts
-      // from. One row per minute, its first batch; a later batch of that minute counts from the row before it.
-      "CREATE TABLE IF NOT EXISTS batch_arrivals (batch BIGINT NOT NULL, arrived BIGINT NOT NULL)"));
+      "CREATE TABLE IF NOT EXISTS loader_position (log VARCHAR PRIMARY KEY, segment BIGINT NOT NULL, log_offset BIGINT NOT NULL)"));
     for (Grain grain : Grain.values()) {
       ddl.add("CREATE TABLE IF NOT EXISTS %s (site VARCHAR NOT NULL, bucket BIGINT NOT NULL, path VARCHAR NOT NULL, pageviews BIGINT NOT NULL, PRIMARY KEY (site, bucket, path))"
           .formatted(grain.table("page")));
@@ -139,35 +141,33 @@ final class Schema {
    */
   static final List<String> BATCH_TABLES = List.of(
       "CREATE TEMP TABLE fresh_events (" + EVENT_COLUMNS + ")",
-      "CREATE TEMP TABLE fresh_visitors (" + VISITOR_COLUMNS + ")");
+      "CREATE TEMP TABLE fresh_visitors (" + VISITOR_COLUMNS + ")",
+      "CREATE TEMP TABLE older_keys (ts BIGINT NOT NULL, key_high BIGINT NOT NULL, key_low BIGINT NOT NULL)");
 
   /** Before each batch: whatever an earlier batch left, stored or failed, goes. */
   static final List<String> CLEAR_BATCH = List.of("DELETE FROM fresh_events", "DELETE FROM fresh_visitors");
 
+  /** Before each lookup of {@link #STORED_COPIES}: the keys an earlier batch staged go. */
+  static final String CLEAR_OLDER_KEYS = "DELETE FROM older_keys";
+
   /** The batch's events are moved by {@link Sessionizer}, which gives each its session. */
   static final String MOVE_VISITORS = "INSERT INTO visitor_numbers SELECT *, NULL FROM fresh_visitors";
 
-  /** The newest batch stored before the de-duplication window (0 when none is known to be). */
-  static final String LAST_BATCH_BEFORE = "SELECT coalesce(max(batch), 0) FROM batch_arrivals WHERE arrived < ?";
+  /**
+   * The keys of the events with event time from the given one on, for {@link RecentEventKeys}: a range
+   * scan, as the zone maps of {@code ts} let DuckDB skip the row groups of older events.
+   */
+  static final String EVENT_KEYS_SINCE = "SELECT key_high, key_low, ts FROM events WHERE ts >= ?";
 
   /**
-   * Arrivals are kept a minute at a time: a row per minute in which batches were stored, not per
-   * batch (the loader stores a batch per group commit: millions a week at a modest rate). So the
-   * window is exact to a minute: a batch is taken to arrive with the first batch of its minute.
+   * Which of the batch's events older than the de-duplication window (staged in {@code older_keys})
+   * are stored already: a copy has the same time and key. Bounded by the staged times so that DuckDB
+   * reads only the row groups whose times overlap them.
    */
-  static final long ARRIVAL_MINUTE = 60_000;
-
-  /** The arrivals from the newest one before the window on (that one places the batches right after it). */
-  static final String BATCH_ARRIVALS_AFTER = "SELECT batch, arrived FROM batch_arrivals WHERE batch >= ?";
-
-  static final String FORGET_ARRIVALS_BEFORE = "DELETE FROM batch_arrivals WHERE batch < ?";
-
-  /** In batch order, so generations of {@link RecentEventKeys} fill oldest first. */
-  static final String EVENT_KEYS_AFTER = "SELECT key_high, key_low, batch FROM events WHERE batch > ? ORDER BY batch";
-
-  static String saveBatchArrival(long batch, long arrivedMillis) {
-    return "INSERT INTO batch_arrivals VALUES (%d, %d)".formatted(batch, arrivedMillis);
-  }
+  static final String STORED_COPIES = """
+      SELECT o.key_high, o.key_low FROM older_keys o
+      JOIN events e ON e.ts = o.ts AND e.key_high = o.key_high AND e.key_low = o.key_low
+      WHERE e.ts BETWEEN ? AND ?""";
 
   /** DuckDB's memory limit: past it, operators spill to disk or the statement fails; never the machine's memory. */
   static String memoryLimit(int megabytes) {

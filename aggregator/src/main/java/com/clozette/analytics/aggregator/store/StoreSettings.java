@@ -11,9 +11,10 @@ import java.time.Duration;
  * @param memoryLimitMb DuckDB's {@code memory_limit}: past it DuckDB spills to disk or fails the statement,
  *     instead of taking 80% of the machine's memory as it does by default
  * @param threads DuckDB's worker threads
- * @param dedupeWindow how long after an event arrived a copy of it (same site and id) is still recognised and dropped
+ * @param dedupeWindow how far back from now, in event time, the keys of stored events are held in memory to drop a copy
+ *     (same site and id) by; a copy of an older event is found in the store instead
  * @param queryTimeout the longest one read statement (of a report, a query, an export) may run before DuckDB interrupts it
- * @param clock when events arrive, for the de-duplication window
+ * @param clock now, for the de-duplication window
  */
 public record StoreSettings(int readers, long sessionGapMillis, int memoryLimitMb, int threads, Duration dedupeWindow, Duration queryTimeout,
     Clock clock) {
