@@ -1,5 +1,6 @@
 package com.clozette.analytics.kafka;
 
+import com.clozette.analytics.aggregator.session.SessionRule;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -16,7 +17,8 @@ import java.util.NavigableSet;
 import java.util.TreeSet;
 
 /**
- * The counted events of one visitor in (ts, id) order, and the sessions they make by RULES.md:
+ * The counted events of one visitor in (ts, id) order, and the sessions they make by RULES.md
+ * ({@link SessionRule}, applied event by event):
  * a gap of more than the session gap starts a new session, a run without a pageview is not one.
  *
  * <p>Why re-sessionising from the timeline is exact: the sessions of a visitor are a function of its
@@ -412,7 +414,7 @@ final class VisitorTimeline {
 
   /** Whether the entry at {@code i} continues the run of the one before it. */
   private boolean sameRun(int i, long gapMillis) {
-    return entries.get(i).ts() - entries.get(i - 1).ts() <= gapMillis;
+    return new SessionRule(gapMillis).continues(entries.get(i - 1).ts(), entries.get(i).ts());
   }
 
   private int lowerBound(long ts) {
