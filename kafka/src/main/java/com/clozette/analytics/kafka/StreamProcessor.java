@@ -61,6 +61,12 @@ public final class StreamProcessor implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StreamProcessor.class);
   static final String SEEN_STORE = "seen-events";
   static final String TIMELINE_STORE = "visitor-timelines";
+  /**
+   * The visitors whose timeline holds a session with pageview rows not written yet, with their last
+   * arrival: what the idle sweep reads, so that it costs the visitors of the last idle period, not
+   * every visitor of the retention.
+   */
+  static final String UNPUBLISHED_STORE = "unpublished-visitors";
 
   private final KafkaStreams streams;
   private final KafkaStreamsMetrics streamsMetrics;
@@ -116,6 +122,7 @@ public final class StreamProcessor implements AutoCloseable {
     StreamsBuilder builder = new StreamsBuilder();
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(SEEN_STORE), Serdes.String(), Serdes.Long()));
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(TIMELINE_STORE), Serdes.String(), Serdes.ByteArray()));
+    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(UNPUBLISHED_STORE), Serdes.String(), Serdes.Long()));
 
     Counter duplicates = metrics.counter("analytics.stream.events", "outcome", "duplicate");
     Counter unique = metrics.counter("analytics.stream.events", "outcome", "unique");
@@ -142,7 +149,7 @@ public final class StreamProcessor implements AutoCloseable {
     Produced<String, byte[]> json = Produced.with(Serdes.String(), Serdes.ByteArray());
     builder.stream(settings.cleanTopic(), Consumed.with(Serdes.String(), Serdes.ByteArray()))
         .process(() -> new Sessionise(settings, sweepEvery, new RowCounters(sessionRows, retractions, pageviewRows, pageviewRetractions),
-            tooLate, overLimit, forgottenVisitors), TIMELINE_STORE)
+            tooLate, overLimit, forgottenVisitors), TIMELINE_STORE, UNPUBLISHED_STORE)
         .split()
         .branch((visitor, row) -> row.destination() == Destination.SESSIONS,
             Branched.withConsumer(rows -> rows.mapValues(Routed::json).to(settings.sessionsTopic(), json)))
@@ -258,6 +265,7 @@ public final class StreamProcessor implements AutoCloseable {
     private final Counter forgotten;
     private ProcessorContext<String, Routed> context;
     private KeyValueStore<String, byte[]> timelines;
+    private KeyValueStore<String, Long> unpublished;
 
     Sessionise(KafkaSettings settings, Duration sweepEvery, RowCounters rowCounters, Counter tooLate, Counter overLimit, Counter forgotten) {
       this.gapMillis = settings.sessionGapMillis();
@@ -275,6 +283,7 @@ public final class StreamProcessor implements AutoCloseable {
     public void init(ProcessorContext<String, Routed> context) {
       this.context = context;
       this.timelines = context.getStateStore(TIMELINE_STORE);
+      this.unpublished = context.getStateStore(UNPUBLISHED_STORE);
       context.schedule(sweepEvery, PunctuationType.WALL_CLOCK_TIME, this::trimInactive);
       context.schedule(publishInterval(publishAfterIdle), PunctuationType.WALL_CLOCK_TIME, this::publishIdle);
     }
@@ -300,7 +309,7 @@ public final class StreamProcessor implements AutoCloseable {
       VisitorTimeline.Trimmed trimmed = timeline.trim(now - retention.toMillis(), gapMillis);
       // an event that changed nothing is not written back: a refused flood (a bot at the limit) stays cheap
       if (change.stored() || trimmed.events() > 0) {
-        timelines.put(record.key(), timeline.toBytes());
+        store(record.key(), timeline);
       }
       for (SessionRow row : change.retracted()) {
         rowCounters.retractions().increment();
@@ -314,6 +323,16 @@ public final class StreamProcessor implements AutoCloseable {
       forwardPageviewRows(record, trimmed.published());
     }
 
+    /** Stores the timeline, and notes whether its visitor has sessions to publish. */
+    private void store(String key, VisitorTimeline timeline) {
+      timelines.put(key, timeline.toBytes());
+      if (timeline.hasUnpublishedSessions()) {
+        unpublished.put(key, timeline.lastArrival());
+      } else {
+        unpublished.delete(key);
+      }
+    }
+
     private void forwardPageviewRows(Record<String, ?> visitor, List<SessionPageviewRow> rows) {
       for (SessionPageviewRow row : rows) {
         (row.sign() > 0 ? rowCounters.pageviewRows() : rowCounters.pageviewRetractions()).increment();
@@ -322,24 +341,30 @@ public final class StreamProcessor implements AutoCloseable {
     }
 
     /**
-     * Publishes the sessions of visitors without an arrival for {@code publishAfterIdle}: reads only
-     * the arrival time and the unpublished flag of each stored timeline, the rest of those it publishes.
+     * Publishes the sessions of visitors without an arrival for {@code publishAfterIdle}: reads the
+     * visitors with sessions to publish (not every stored timeline), at most
+     * {@link #MAX_PUBLISHED_PER_SWEEP} of them a sweep.
      */
     private void publishIdle(long now) {
       long idleBefore = now - publishAfterIdle.toMillis();
       List<String> idle = new ArrayList<>();
-      try (KeyValueIterator<String, byte[]> all = timelines.all()) {
+      try (KeyValueIterator<String, Long> all = unpublished.all()) {
         while (all.hasNext() && idle.size() < MAX_PUBLISHED_PER_SWEEP) {
-          KeyValue<String, byte[]> entry = all.next();
-          if (VisitorTimeline.hasUnpublishedSessions(entry.value) && VisitorTimeline.lastArrival(entry.value) < idleBefore) {
+          KeyValue<String, Long> entry = all.next();
+          if (entry.value < idleBefore) {
             idle.add(entry.key);
           }
         }
       }
       for (String key : idle) {
-        VisitorTimeline timeline = VisitorTimeline.fromBytes(timelines.get(key));
+        byte[] stored = timelines.get(key);
+        if (stored == null) {
+          unpublished.delete(key);
+          continue;
+        }
+        VisitorTimeline timeline = VisitorTimeline.fromBytes(stored);
         List<SessionPageviewRow> rows = timeline.publishAll(gapMillis);
-        timelines.put(key, timeline.toBytes());
+        store(key, timeline);
         forwardPageviewRows(new Record<>(key, null, now), rows);
       }
     }
@@ -365,6 +390,9 @@ public final class StreamProcessor implements AutoCloseable {
           // retention shorter than the state retention)
           if ((arrival < trimBefore || arrival < forgetBefore) && held) {
             trim.add(entry.key);
+          } else if (VisitorTimeline.hasUnpublishedSessions(entry.value) && unpublished.get(entry.key) == null) {
+            // a timeline stored before the idle sweep's list existed (format 2): listed now
+            unpublished.put(entry.key, arrival);
           }
         });
       }
@@ -372,10 +400,13 @@ public final class StreamProcessor implements AutoCloseable {
       for (String key : trim) {
         VisitorTimeline timeline = VisitorTimeline.fromBytes(timelines.get(key));
         List<SessionPageviewRow> published = timeline.trim(Long.MAX_VALUE, gapMillis).published();
-        timelines.put(key, timeline.toBytes());
+        store(key, timeline);
         forwardPageviewRows(new Record<>(key, null, now), published);
       }
-      forget.forEach(timelines::delete);
+      forget.forEach(key -> {
+        timelines.delete(key);
+        unpublished.delete(key);
+      });
     }
   }
 

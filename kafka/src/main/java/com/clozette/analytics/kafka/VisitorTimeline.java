@@ -183,6 +183,16 @@ final class VisitorTimeline {
     return stored[0] == FORMAT_BEFORE_PAGEVIEW_ROWS ? heldEvents(stored) > 0 : stored[UNPUBLISHED_OFFSET] != 0;
   }
 
+  /** Whether a session of this timeline has pageview rows not written yet. */
+  boolean hasUnpublishedSessions() {
+    return unpublished;
+  }
+
+  /** The wall-clock time of the last event added. */
+  long lastArrival() {
+    return lastArrival;
+  }
+
   /** Notes the wall-clock time an event of this visitor arrived, for forgetting inactive visitors. */
   void arrivedAt(long wallClockMillis) {
     lastArrival = Math.max(lastArrival, wallClockMillis);

@@ -112,29 +112,7 @@ class SessionPageviewRowsTest {
    */
   @Test
   void aTimelineStoredBeforePageviewRowsIsReadAndItsSessionsArePublishedWhenIdle() throws Exception {
-    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-    try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
-      out.writeByte(2);
-      out.writeLong(1_000);
-      out.writeLong(Long.MIN_VALUE);
-      out.writeLong(Long.MIN_VALUE);
-      out.writeBoolean(false);
-      out.writeInt(3);
-      writeString(out, "s");
-      writeString(out, "v");
-      for (int i = 0; i < 3; i++) {
-        out.writeLong(i * 60_000L);
-        out.writeLong(1_000);
-        writeString(out, "e" + i);
-        writeString(out, i == 1 ? null : "/p" + i);
-        if (i != 1) {
-          for (String value : new String[] {"web", "(direct)", "(none)", "Desktop", "Chrome", "Windows"}) {
-            writeString(out, value);
-          }
-        }
-      }
-    }
-    byte[] stored = bytes.toByteArray();
+    byte[] stored = TestTopology.formatTwoTimeline("s", "v", 1_000);
     assertEquals(1_000, VisitorTimeline.lastArrival(stored));
     assertEquals(3, VisitorTimeline.heldEvents(stored));
     assertTrue(VisitorTimeline.hasUnpublishedSessions(stored));
@@ -146,16 +124,6 @@ class SessionPageviewRowsTest {
     byte[] again = timeline.toBytes();
     assertEquals(VisitorTimeline.FORMAT, again[0]);
     assertFalse(VisitorTimeline.hasUnpublishedSessions(again));
-  }
-
-  private static void writeString(java.io.DataOutputStream out, String value) throws java.io.IOException {
-    if (value == null) {
-      out.writeInt(-1);
-      return;
-    }
-    byte[] utf8 = value.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    out.writeInt(utf8.length);
-    out.write(utf8);
   }
 
   /** A session followed by a newer one is over: its rows are written with the event that starts the newer one. */

@@ -15,6 +15,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -70,6 +71,23 @@ class SessionPageviewTopicTest {
       events.pipeInput("clozette-id/v", EventCodec.encode(pageview("b", 2_000, "/b")));
       driver.advanceWallClockTime(Duration.ofHours(2));
       assertEquals(List.of("/a", "/b"), pageviews.readValuesToList().stream().map(SessionPageviewRow::fromJson).map(SessionPageviewRow::path).toList());
+    }
+  }
+
+  /**
+   * A timeline stored before session pageview rows (an upgrade without a reset) is found by the trim
+   * sweep, which reads every timeline, and its sessions are published once its visitor is idle.
+   */
+  @Test
+  void aTimelineStoredBeforePageviewRowsIsPublishedAfterAnUpgrade() throws Exception {
+    try (TopologyTestDriver driver = TestTopology.driver(TestTopology.settings(stateDir, GAP, IDLE, Duration.ofDays(400)), new SimpleMeterRegistry())) {
+      var pageviews = driver.createOutputTopic("session-pageviews", new StringDeserializer(), new ByteArrayDeserializer());
+      KeyValueStore<String, byte[]> timelines = driver.getKeyValueStore(StreamProcessor.TIMELINE_STORE);
+      // arrived just now (the driver's wall clock starts at the system's): not old enough to be trimmed
+      timelines.put("clozette-id/v", TestTopology.formatTwoTimeline("clozette-id", "v", System.currentTimeMillis()));
+      driver.advanceWallClockTime(Duration.ofMinutes(11));
+      driver.advanceWallClockTime(Duration.ofMinutes(4));
+      assertEquals(List.of("/p0", "/p2"), pageviews.readValuesToList().stream().map(SessionPageviewRow::fromJson).map(SessionPageviewRow::path).toList());
     }
   }
 

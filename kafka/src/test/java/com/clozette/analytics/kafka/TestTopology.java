@@ -2,6 +2,10 @@ package com.clozette.analytics.kafka;
 
 import com.clozette.analytics.enrich.UserAgentClassifier;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
@@ -16,6 +20,46 @@ final class TestTopology {
   static KafkaSettings settings(Path stateDir, long gapMillis, Duration publishAfterIdle, Duration visitorRetention) {
     return new KafkaSettings("unused:9092", "events", "events-clean", "sessions", "session-pageviews", 1, (short) 1, "test", stateDir,
         Duration.ofSeconds(1), Duration.ofSeconds(5), gapMillis, publishAfterIdle, Duration.ofDays(8), visitorRetention);
+  }
+
+  /**
+   * A timeline as the version before session pageview rows stored it (format 2): visitor v of site s,
+   * a pageview of /p0 at 0, a ping at 60 s and a pageview of /p2 at 120 s, all arrived at {@code arrived}.
+   */
+  static byte[] formatTwoTimeline(String site, String vid, long arrived) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeByte(2);
+      out.writeLong(arrived);
+      out.writeLong(Long.MIN_VALUE);
+      out.writeLong(Long.MIN_VALUE);
+      out.writeBoolean(false);
+      out.writeInt(3);
+      writeString(out, site);
+      writeString(out, vid);
+      for (int i = 0; i < 3; i++) {
+        out.writeLong(i * 60_000L);
+        out.writeLong(arrived);
+        writeString(out, "e" + i);
+        writeString(out, i == 1 ? null : "/p" + i);
+        if (i != 1) {
+          for (String value : new String[] {"web", "(direct)", "(none)", "Desktop", "Chrome", "Windows"}) {
+            writeString(out, value);
+          }
+        }
+      }
+    }
+    return bytes.toByteArray();
+  }
+
+  private static void writeString(DataOutputStream out, String value) throws IOException {
+    if (value == null) {
+      out.writeInt(-1);
+      return;
+    }
+    byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
+    out.writeInt(utf8.length);
+    out.write(utf8);
   }
 
   static TopologyTestDriver driver(KafkaSettings settings, MeterRegistry metrics) {
