@@ -567,7 +567,7 @@ final class VisitorTimeline {
   }
 
   // Length-prefixed rather than writeUTF, whose 64 KB limit a long URL path could exceed; -1 is null.
-  private static void writeString(DataOutputStream out, String value) throws IOException {
+  static void writeString(DataOutputStream out, String value) throws IOException {
     if (value == null) {
       out.writeInt(-1);
       return;

@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
@@ -35,31 +34,21 @@ final class TestTopology {
       out.writeLong(Long.MIN_VALUE);
       out.writeBoolean(false);
       out.writeInt(3);
-      writeString(out, site);
-      writeString(out, vid);
+      VisitorTimeline.writeString(out, site);
+      VisitorTimeline.writeString(out, vid);
       for (int i = 0; i < 3; i++) {
         out.writeLong(i * 60_000L);
         out.writeLong(arrived);
-        writeString(out, "e" + i);
-        writeString(out, i == 1 ? null : "/p" + i);
+        VisitorTimeline.writeString(out, "e" + i);
+        VisitorTimeline.writeString(out, i == 1 ? null : "/p" + i);
         if (i != 1) {
           for (String value : new String[] {"web", "(direct)", "(none)", "Desktop", "Chrome", "Windows"}) {
-            writeString(out, value);
+            VisitorTimeline.writeString(out, value);
           }
         }
       }
     }
     return bytes.toByteArray();
-  }
-
-  private static void writeString(DataOutputStream out, String value) throws IOException {
-    if (value == null) {
-      out.writeInt(-1);
-      return;
-    }
-    byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
-    out.writeInt(utf8.length);
-    out.write(utf8);
   }
 
   static TopologyTestDriver driver(KafkaSettings settings, MeterRegistry metrics) {
