@@ -166,14 +166,15 @@ public final class StreamProcessor implements AutoCloseable {
   /** The sessioniser's rows by kind and sign. */
   private record RowCounters(Counter sessionRows, Counter retractions, Counter pageviewRows, Counter pageviewRetractions) {}
 
-  /** Between a second and a minute: a quarter of {@code publishAfterIdle}, so rows are written at most that much after it. */
   /**
-   * The most visitors one idle sweep publishes; the others wait for the next sweep. Bounds the rows one
-   * punctuation writes in one transaction (each visitor at most its held events), so a burst of idle
+   * The most visitors, and about the most pageview rows, one idle sweep publishes; the others wait
+   * for the next sweep. Bounds what one punctuation writes in one transaction, so a burst of idle
    * visitors (all of a replay's, an outage's) cannot outlast the transaction's timeout.
    */
   static final int MAX_PUBLISHED_PER_SWEEP = 10_000;
+  static final int MAX_ROWS_PER_SWEEP = 100_000;
 
+  /** Between a second and a minute: a quarter of {@code publishAfterIdle}, so rows are written at most that much after it. */
   static Duration publishInterval(Duration publishAfterIdle) {
     Duration quarter = publishAfterIdle.dividedBy(4);
     Duration floor = Duration.ofSeconds(1);
@@ -356,16 +357,21 @@ public final class StreamProcessor implements AutoCloseable {
           }
         }
       }
+      int rows = 0;
       for (String key : idle) {
+        if (rows >= MAX_ROWS_PER_SWEEP) {
+          break;
+        }
         byte[] stored = timelines.get(key);
         if (stored == null) {
           unpublished.delete(key);
           continue;
         }
         VisitorTimeline timeline = VisitorTimeline.fromBytes(stored);
-        List<SessionPageviewRow> rows = timeline.publishAll(gapMillis);
+        List<SessionPageviewRow> published = timeline.publishAll(gapMillis);
         store(key, timeline);
-        forwardPageviewRows(new Record<>(key, null, now), rows);
+        forwardPageviewRows(new Record<>(key, null, now), published);
+        rows += published.size();
       }
     }
 

@@ -102,14 +102,18 @@ public final class DuckDbStore implements EventStore, ReportStore, AutoCloseable
     writer.commit();
   }
 
-  /** The keys of the stored events whose time is within the window of now: a range scan of the recent events only. */
+  /**
+   * The keys of the stored events that can still be held ({@link RecentEventKeys#addLoaded}): a range
+   * scan of the recent events only, whatever the size of the stored history.
+   */
   private void loadRecentEventKeys() throws SQLException {
-    long now = clock.millis();
-    try (PreparedStatement keys = writer.prepareStatement(Schema.EVENT_KEYS_SINCE)) {
-      keys.setLong(1, recentEvents.heldFrom(now));
+    recentEvents.advance(clock.millis());
+    try (PreparedStatement keys = writer.prepareStatement(Schema.EVENT_KEYS_BETWEEN)) {
+      keys.setLong(1, recentEvents.loadFrom());
+      keys.setLong(2, recentEvents.loadTo());
       try (ResultSet rows = keys.executeQuery()) {
         while (rows.next()) {
-          recentEvents.add(new Key128(rows.getLong(1), rows.getLong(2)), rows.getLong(3));
+          recentEvents.addLoaded(new Key128(rows.getLong(1), rows.getLong(2)), rows.getLong(3));
         }
       }
     }
@@ -189,14 +193,12 @@ public final class DuckDbStore implements EventStore, ReportStore, AutoCloseable
   @Override
   public synchronized IngestResult insert(List<Event> events, LogPosition loadedUpTo) {
     long batch = ++lastBatch;
-    long arrived = clock.millis();
-    recentEvents.expire(arrived);
-    long heldFrom = recentEvents.heldFrom(arrived);
+    recentEvents.advance(clock.millis());
     Map<Grain, Map<VisitorSets.Key, RoaringBitmap>> visitorsAdded = new java.util.EnumMap<>(Grain.class);
     List<DataChange> changes = new ArrayList<>();
     Batch fresh;
     try {
-      fresh = dedupe(events, heldFrom);
+      fresh = dedupe(events);
       if (!fresh.events.isEmpty()) {
         stage(fresh, batch);
         try (Statement statement = writer.createStatement()) {
@@ -230,9 +232,8 @@ public final class DuckDbStore implements EventStore, ReportStore, AutoCloseable
     }
     // Only what committed becomes part of the in-memory state.
     for (int i = 0; i < fresh.events.size(); i++) {
-      long ts = fresh.events.get(i).ts();
-      if (ts >= heldFrom) {
-        recentEvents.add(fresh.keys.get(i), ts);
+      if (recentEvents.holds(fresh.events.get(i).ts())) {
+        recentEvents.add(fresh.keys.get(i));
       }
     }
     fresh.newVisitors.forEach((key, visitor) -> visitorNumbers.put(key, visitor.number()));
@@ -252,23 +253,21 @@ public final class DuckDbStore implements EventStore, ReportStore, AutoCloseable
       Map<Key128, NewVisitor> newVisitors, int lastVisitorNumber) {}
 
   /**
-   * An event with a time from {@code heldFrom} on is a copy if its key is held in memory; an older one
-   * (history, from an import) if the store holds an event of the same time and key.
+   * An event is a copy if its key is held in memory; one whose time memory does not hold (history,
+   * from an import) also if the store holds an event of the same time and key.
    */
-  private Batch dedupe(List<Event> events, long heldFrom) throws SQLException {
+  private Batch dedupe(List<Event> events) throws SQLException {
     List<Event> unseen = new ArrayList<>(events.size());
     List<Key128> unseenKeys = new ArrayList<>(events.size());
     List<Integer> older = new ArrayList<>();
     java.util.Set<Key128> inBatch = new java.util.HashSet<>();
     for (Event event : events) {
       Key128 key = Key128.of(event.site(), event.id());
-      if (!inBatch.add(key)) {
+      if (!inBatch.add(key) || recentEvents.contains(key)) {
         continue;
       }
-      if (event.ts() < heldFrom) {
+      if (!recentEvents.holds(event.ts())) {
         older.add(unseen.size());
-      } else if (recentEvents.contains(key)) {
-        continue;
       }
       unseen.add(event);
       unseenKeys.add(key);

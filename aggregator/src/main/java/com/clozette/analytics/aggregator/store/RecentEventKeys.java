@@ -4,30 +4,47 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The keys of the stored events whose event time is within the de-duplication window of now: what a
- * client's retry (same site, id and time, minutes later) is recognised by without reading the store.
- * An event older than the window (history, from an import) is not held: its copy is looked up in the
- * store instead, so memory follows the live traffic of the window, not the size of an import. Held in
- * generations by event time, each an {@link EventKeySet} of one eighth of the window; a generation is
- * dropped whole once all its event times are older than the window. Not thread-safe: the store's
- * single writer owns it.
+ * The keys of the events a client may still send again, held in memory: those that were recent when
+ * they were stored (event time within the de-duplication window of their arrival, as every beacon
+ * is), each until a window after it arrived. A copy of one of them (a retry, or an app's resend of an
+ * event it held offline, whose time the collector moves) is recognised without reading the store. An
+ * event that was already older than the window when stored (history, from an import) is not held:
+ * its copy is looked up in the store instead, so memory follows the live traffic of the window, not
+ * the size of an import.
+ *
+ * <p>Held in generations by the time they may be forgotten, each an {@link EventKeySet} of one eighth
+ * of the window; a generation is dropped whole once that time has passed. Time never goes back here
+ * (a clock stepped back does not make history recent again). Not thread-safe: the store's single
+ * writer owns it.
  */
 final class RecentEventKeys {
   private static final int GENERATIONS = 8;
 
   private final long sliceMillis;
   private final long windowMillis;
-  /** By the start of their slice of event time: each holds the keys of events with ts in [start, start + slice). */
+  /** By the start of their slice of forgetting times: each holds the keys to forget in [start, start + slice). */
   private final TreeMap<Long, EventKeySet> generations = new TreeMap<>();
+  private long now = Long.MIN_VALUE;
 
   RecentEventKeys(long windowMillis) {
     this.windowMillis = windowMillis;
     this.sliceMillis = Math.max(1, windowMillis / GENERATIONS);
   }
 
-  /** The oldest event time held at this time: an event older than this is checked against the store. */
-  long heldFrom(long nowMillis) {
-    return nowMillis - windowMillis;
+  /** Moves time on to {@code clockMillis} (never back), forgetting the generations whose time has passed; answers the time. */
+  long advance(long clockMillis) {
+    now = Math.max(now, clockMillis);
+    Map.Entry<Long, EventKeySet> oldest = generations.firstEntry();
+    while (oldest != null && oldest.getKey() + sliceMillis <= now) {
+      generations.pollFirstEntry();
+      oldest = generations.firstEntry();
+    }
+    return now;
+  }
+
+  /** Whether an event of this time, stored now, is held: recent, not history (nor from far in the future). */
+  boolean holds(long eventMillis) {
+    return eventMillis >= now - windowMillis && eventMillis <= now + windowMillis;
   }
 
   boolean contains(Key128 key) {
@@ -39,19 +56,31 @@ final class RecentEventKeys {
     return false;
   }
 
-  /** Remembers the key of a stored event with this event time (at or after {@link #heldFrom}). */
-  void add(Key128 key, long eventMillis) {
-    long start = eventMillis - Math.floorMod(eventMillis, sliceMillis);
-    generations.computeIfAbsent(start, s -> new EventKeySet()).add(key);
+  /** Remembers the key of an event stored now ({@link #holds} its time), for a window. */
+  void add(Key128 key) {
+    hold(key, now + windowMillis);
   }
 
-  /** Forgets the generations whose every event time is before {@code now - window}. */
-  void expire(long nowMillis) {
-    Map.Entry<Long, EventKeySet> oldest = generations.firstEntry();
-    while (oldest != null && oldest.getKey() + sliceMillis <= heldFrom(nowMillis)) {
-      generations.pollFirstEntry();
-      oldest = generations.firstEntry();
-    }
+  /**
+   * Remembers the key of a stored event whose arrival is not known (loaded at start) until a window
+   * after the latest it can have arrived and been held: its time plus two windows.
+   */
+  void addLoaded(Key128 key, long eventMillis) {
+    hold(key, Math.min(eventMillis, now + windowMillis) + 2 * windowMillis);
+  }
+
+  /** The event times whose keys {@link #addLoaded} takes at start: [now - 2 windows, now + window]. */
+  long loadFrom() {
+    return now - 2 * windowMillis;
+  }
+
+  long loadTo() {
+    return now + windowMillis;
+  }
+
+  private void hold(Key128 key, long forgetAt) {
+    long start = forgetAt - Math.floorMod(forgetAt, sliceMillis);
+    generations.computeIfAbsent(start, s -> new EventKeySet()).add(key);
   }
 
   long size() {

@@ -154,10 +154,10 @@ final class Schema {
   static final String MOVE_VISITORS = "INSERT INTO visitor_numbers SELECT *, NULL FROM fresh_visitors";
 
   /**
-   * The keys of the events with event time from the given one on, for {@link RecentEventKeys}: a range
+   * The keys of the events with event time in [from, to], for {@link RecentEventKeys}: a range
    * scan, as the zone maps of {@code ts} let DuckDB skip the row groups of older events.
    */
-  static final String EVENT_KEYS_SINCE = "SELECT key_high, key_low, ts FROM events WHERE ts >= ?";
+  static final String EVENT_KEYS_BETWEEN = "SELECT key_high, key_low, ts FROM events WHERE ts >= ? AND ts <= ?";
 
   /**
    * Which of the batch's events older than the de-duplication window (staged in {@code older_keys})

@@ -1,6 +1,7 @@
 package com.clozette.analytics.aggregator.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.clozette.analytics.aggregator.report.ReportQuery;
 import com.clozette.analytics.event.Event;
@@ -100,6 +101,49 @@ class DeduplicationTest extends FreshStore {
     assertEquals(new IngestResult(1, 0), store.insert(List.of(view("deleted", ts + 1)), null), "past the window, not in the store");
     reopen();
     assertEquals(new IngestResult(0, 2), store.insert(List.of(view("kept", ts), view("deleted", ts + 1)), null), "and after a restart");
+  }
+
+  /** Events dated far in the future (an import's mistake) are not held for ever: memory stays that of the window. */
+  @Test
+  void eventsFromTheFarFutureAreNotHeldForEver() {
+    List<Event> future = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      future.add(view("f" + i, NOW + (i + 1) * 86_400_000L));
+    }
+    assertEquals(new IngestResult(200, 0), store.insert(future, null));
+    assertTrue(store.recentEventKeys() <= 8, "at most the window's days ahead: " + store.recentEventKeys());
+    clock.advance(window.multipliedBy(10));
+    reopen();
+    assertTrue(store.recentEventKeys() <= 3 * 8 + 1, "at most three windows of days: " + store.recentEventKeys());
+    assertEquals(new IngestResult(0, 200), store.insert(future, null), "each copy found, in memory or in the store");
+  }
+
+  /** An app resends an event it held offline 7 days, three days later: the collector moved its time, the key is still held. */
+  @Test
+  void aResendOfAnEventHeldOfflineWithAnotherTimeIsDropped() {
+    long week = 7 * 86_400_000L;
+    assertEquals(new IngestResult(1, 0), store.insert(List.of(view("offline", NOW - week)), null));
+    clock.advance(Duration.ofHours(72));
+    assertEquals(new IngestResult(0, 1), store.insert(List.of(view("offline", NOW + 72 * 3_600_000L - week)), null));
+    reopen();
+    assertEquals(new IngestResult(0, 1), store.insert(List.of(view("offline", NOW + 72 * 3_600_000L - week + 5)), null), "after a restart");
+  }
+
+  /** A retry whose time falls just before the window while the original's falls just inside it: a copy. */
+  @Test
+  void aRetryStraddlingTheWindowsEdgeIsDropped() {
+    long edge = NOW - window.toMillis();
+    assertEquals(new IngestResult(1, 0), store.insert(List.of(view("edge", edge + 1)), null));
+    assertEquals(new IngestResult(0, 1), store.insert(List.of(view("edge", edge - 2)), null));
+  }
+
+  /** A clock stepped back does not make history recent again: its copy is still looked up in the store. */
+  @Test
+  void aClockSteppedBackStillFindsHistoryInTheStore() {
+    long old = NOW - window.toMillis() - 60_000;
+    assertEquals(new IngestResult(1, 0), store.insert(List.of(view("old", old)), null));
+    clock.advance(Duration.ofMinutes(-2));
+    assertEquals(new IngestResult(0, 1), store.insert(List.of(view("old", old)), null));
   }
 
   private void reopen() {
