@@ -53,6 +53,7 @@ public final class DuckDbStore implements EventStore, ReportStore, AutoCloseable
   private final BlockingQueue<Connection> readers;
   private final WorkerExecutor reportWorkers;
   private final java.time.Duration queryTimeout;
+  private final int memoryLimitMb;
   private final Sessionizer sessionizer;
   private final Map<Grain, VisitorSets> visitorSets = new java.util.EnumMap<>(Grain.class);
   private final ReportQueries reportQueries;
@@ -71,6 +72,7 @@ public final class DuckDbStore implements EventStore, ReportStore, AutoCloseable
     this.sessionizer = new Sessionizer(new SessionRule(settings.sessionGapMillis()));
     this.clock = settings.clock();
     this.queryTimeout = settings.queryTimeout();
+    this.memoryLimitMb = settings.memoryLimitMb();
     this.recentEvents = new RecentEventKeys(settings.dedupeWindow().toMillis());
     for (Grain grain : Grain.values()) {
       visitorSets.put(grain, new VisitorSets());
@@ -452,7 +454,8 @@ public final class DuckDbStore implements EventStore, ReportStore, AutoCloseable
 
   /**
    * Runs blocking read-only work on a pooled reader connection, each of its statements interrupted
-   * by DuckDB once it ran for {@link StoreSettings#queryTimeout()}: then a 503 that says so.
+   * by DuckDB once it ran for {@link StoreSettings#queryTimeout()}: then a 503 that says so, as when
+   * a statement needs more than DuckDB's memory limit.
    */
   public <T> T withReader(SqlFunction<T> work) throws SQLException, InterruptedException {
     Connection connection = readers.take();
@@ -462,6 +465,10 @@ public final class DuckDbStore implements EventStore, ReportStore, AutoCloseable
       if (TimedStatements.interrupted(e)) {
         throw new StoreUnavailableException("a statement of this request ran longer than duckdb.queryTimeoutSeconds ("
             + queryTimeout.toSeconds() + " s) and was stopped: ask for a shorter range or fewer rows");
+      }
+      if (TimedStatements.outOfMemory(e)) {
+        throw new StoreUnavailableException("this request needs more memory than duckdb.memoryLimitMb (" + memoryLimitMb
+            + " MB) allows: ask for a shorter range, or raise the limit");
       }
       throw e;
     } finally {

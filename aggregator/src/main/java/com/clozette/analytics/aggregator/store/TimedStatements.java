@@ -32,6 +32,11 @@ final class TimedStatements {
         });
   }
 
+  /** Whether DuckDB refused the statement for its memory limit (a question too big for it, not a broken store). */
+  static boolean outOfMemory(SQLException e) {
+    return e.getMessage() != null && e.getMessage().startsWith("Out of Memory Error");
+  }
+
   /** Whether DuckDB stopped the statement because it was cancelled (its timeout), rather than failed it. */
   static boolean interrupted(SQLException e) {
     return e.getMessage() != null && e.getMessage().contains("INTERRUPT");

@@ -13,7 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** A read statement that runs past duckdb.queryTimeoutSeconds is stopped by DuckDB and answered as unavailable; the reader serves on. */
+/** A read statement past duckdb.queryTimeoutSeconds, or past DuckDB's memory limit, is answered as unavailable (503); the reader serves on. */
 class QueryTimeoutTest extends FreshStore {
   /** Minutes of work for DuckDB: a filter over a hundred billion generated rows. */
   private static final String ENDLESS = "SELECT count(*) FROM range(100000000000) t(x) WHERE x % 7 = 3";
@@ -42,6 +42,25 @@ class QueryTimeoutTest extends FreshStore {
     }));
     assertEquals(Long.valueOf(42), store.<Long>withReader(connection -> {
       try (Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery("SELECT 42")) {
+        result.next();
+        return result.getLong(1);
+      }
+    }));
+  }
+
+  @Test
+  void aStatementNeedingMoreThanTheMemoryLimitIsUnavailableNotAFailure() throws Exception {
+    // a list of 100M numbers cannot spill: far past the default 128 MB limit
+    StoreUnavailableException refused = assertThrows(StoreUnavailableException.class, () -> store.withReader(connection -> {
+      try (Statement statement = connection.createStatement();
+          ResultSet result = statement.executeQuery("SELECT len(list(x)) FROM range(100000000) t(x)")) {
+        result.next();
+        return result.getLong(1);
+      }
+    }));
+    assertTrue(refused.getMessage().contains("duckdb.memoryLimitMb"), refused.getMessage());
+    assertEquals(Long.valueOf(7), store.<Long>withReader(connection -> {
+      try (Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery("SELECT 7")) {
         result.next();
         return result.getLong(1);
       }
