@@ -62,9 +62,10 @@ public final class StreamProcessor implements AutoCloseable {
   static final String SEEN_STORE = "seen-events";
   static final String TIMELINE_STORE = "visitor-timelines";
   /**
-   * The visitors whose timeline holds a session with pageview rows not written yet, with their last
-   * arrival: what the idle sweep reads, so that it costs the visitors of the last idle period, not
-   * every visitor of the retention.
+   * The visitors whose timeline holds a session with pageview rows not written yet (with the time they
+   * were listed): what the idle sweep reads, so that it costs the visitors of the last idle period, not
+   * every visitor of the retention. Written when a visitor is listed and when it is published, not on
+   * every event: their idleness is read from the timeline.
    */
   static final String UNPUBLISHED_STORE = "unpublished-visitors";
 
@@ -324,12 +325,13 @@ public final class StreamProcessor implements AutoCloseable {
       forwardPageviewRows(record, trimmed.published());
     }
 
-    /** Stores the timeline, and notes whether its visitor has sessions to publish. */
+    /** Stores the timeline, and lists or unlists its visitor when whether it has sessions to publish changed. */
     private void store(String key, VisitorTimeline timeline) {
       timelines.put(key, timeline.toBytes());
-      if (timeline.hasUnpublishedSessions()) {
+      boolean listed = unpublished.get(key) != null;
+      if (timeline.hasUnpublishedSessions() && !listed) {
         unpublished.put(key, timeline.lastArrival());
-      } else {
+      } else if (!timeline.hasUnpublishedSessions() && listed) {
         unpublished.delete(key);
       }
     }
@@ -351,9 +353,12 @@ public final class StreamProcessor implements AutoCloseable {
       List<String> idle = new ArrayList<>();
       try (KeyValueIterator<String, Long> all = unpublished.all()) {
         while (all.hasNext() && idle.size() < MAX_PUBLISHED_PER_SWEEP) {
-          KeyValue<String, Long> entry = all.next();
-          if (entry.value < idleBefore) {
-            idle.add(entry.key);
+          String key = all.next().key;
+          byte[] stored = timelines.get(key);
+          if (stored == null) {
+            unpublished.delete(key);
+          } else if (VisitorTimeline.lastArrival(stored) < idleBefore) {
+            idle.add(key);
           }
         }
       }
@@ -362,12 +367,7 @@ public final class StreamProcessor implements AutoCloseable {
         if (rows >= MAX_ROWS_PER_SWEEP) {
           break;
         }
-        byte[] stored = timelines.get(key);
-        if (stored == null) {
-          unpublished.delete(key);
-          continue;
-        }
-        VisitorTimeline timeline = VisitorTimeline.fromBytes(stored);
+        VisitorTimeline timeline = VisitorTimeline.fromBytes(timelines.get(key));
         List<SessionPageviewRow> published = timeline.publishAll(gapMillis);
         store(key, timeline);
         forwardPageviewRows(new Record<>(key, null, now), published);
