@@ -60,7 +60,7 @@ public final class DruidConnection implements AutoCloseable {
   }
 
   public DruidReportStore reportStore() {
-    return new DruidReportStore(new DruidSql(client, settings.sqlUrl(), settings.queryTimeout().toMillis()), settings);
+    return new DruidReportStore(vertx, new DruidSql(client, settings.sqlUrl(), settings.queryTimeout().toMillis()), settings);
   }
 
   @Override

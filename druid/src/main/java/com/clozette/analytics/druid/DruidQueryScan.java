@@ -11,6 +11,7 @@ import com.clozette.analytics.aggregator.report.Dimension;
 import com.clozette.analytics.druid.DruidSql.Param;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -54,12 +55,14 @@ final class DruidQueryScan {
       Dimension.BROWSER, "browser",
       Dimension.OS, "os"));
 
+  private final Vertx vertx;
   private final DruidSql sql;
   private final String pageviews;
   private final Query query;
   private final List<Dimension> attributes = new ArrayList<>();
 
-  DruidQueryScan(DruidSql sql, String pageviews, Query query) {
+  DruidQueryScan(Vertx vertx, DruidSql sql, String pageviews, Query query) {
+    this.vertx = vertx;
     this.sql = sql;
     this.pageviews = pageviews;
     this.query = query;
@@ -71,9 +74,12 @@ final class DruidQueryScan {
   }
 
   Future<QueryResult> run() {
-    Future<Map<List<Object>, Figures>> main = figures(query.buckets());
-    Future<Map<List<Object>, Figures>> other = query.compares() ? figures(query.compareBuckets()) : Future.succeededFuture(Map.of());
-    return Future.all(main, other).map(all -> {
+    Future<Grouped> main = figures(query.buckets());
+    Future<Grouped> other = query.compares() ? figures(query.compareBuckets()) : Future.succeededFuture(new Grouped(List.of(), List.of()));
+    // Joined, ordered and paged on a worker: up to MAX_ROWS rows, which the event loop must not sort.
+    return Future.all(main, other).compose(all -> vertx.executeBlocking(() -> {
+      Map<List<Object>, Figures> figures = byKey(main.result());
+      Map<List<Object>, Figures> compared = byKey(other.result());
       List<List<Object>> keys = new ArrayList<>();
       if (attributes.isEmpty()) {
         // time alone (or nothing): every bucket is a row, zeros included
@@ -81,19 +87,22 @@ final class DruidQueryScan {
           keys.add(query.interval() == null ? List.of() : List.of(i));
         }
       } else {
-        keys.addAll(main.result().keySet());
+        keys.addAll(figures.keySet());
       }
       List<QueryRows.Counted> rows = new ArrayList<>(keys.size());
       for (List<Object> key : keys) {
-        rows.add(new QueryRows.Counted(key, main.result().getOrDefault(key, Figures.NONE),
-            query.compares() ? other.result().getOrDefault(key, Figures.NONE) : null));
+        rows.add(new QueryRows.Counted(key, figures.getOrDefault(key, Figures.NONE),
+            query.compares() ? compared.getOrDefault(key, Figures.NONE) : null));
       }
       return QueryRows.answer(query, QueryRows.orderAndPage(query, rows), rows.size());
-    });
+    }, false));
   }
 
-  /** The figures of each row key over one range's buckets. */
-  private Future<Map<List<Object>, Figures>> figures(List<Query.Bucket> buckets) {
+  /** The grouped rows of one range: the matching pageviews' and the sessions' (none when no figure counts sessions). */
+  private record Grouped(List<JsonNode> views, List<JsonNode> sessions) {}
+
+  /** The grouped rows of each statement over one range's buckets. */
+  private Future<Grouped> figures(List<Query.Bucket> buckets) {
     long from = buckets.get(0).start().toEpochMilli();
     long to = buckets.get(buckets.size() - 1).end().toEpochMilli();
     List<Param> viewParams = new ArrayList<>(List.of(Param.text(query.site()), Param.number(from), Param.number(to)));
@@ -106,17 +115,20 @@ final class DruidQueryScan {
         + " FROM (" + byVisitor + ") GROUP BY " + String.join(", ", groupNames()) + " LIMIT " + (MAX_ROWS + 1);
     Future<List<JsonNode>> views = sql.query(viewSql, viewParams).map(DruidQueryScan::withinRowLimit);
     Future<List<JsonNode>> sessions = query.countsSessions() ? sessionFigures(buckets, from, to) : Future.succeededFuture(List.of());
-    return Future.all(views, sessions).map(all -> {
-      Map<List<Object>, Figures> byKey = new LinkedHashMap<>();
-      for (JsonNode row : views.result()) {
-        byKey.merge(key(row), new Figures(row.path("pageviews").asLong(), row.path("visitors").asLong(), 0, 0, 0, 0), DruidQueryScan::sum);
-      }
-      for (JsonNode row : sessions.result()) {
-        byKey.merge(key(row), new Figures(0, 0, row.path("sessions").asLong(), row.path("durationMs").asLong(), row.path("bounces").asLong(),
-            row.path("exits").asLong()), DruidQueryScan::sum);
-      }
-      return byKey;
-    });
+    return Future.all(views, sessions).map(all -> new Grouped(views.result(), sessions.result()));
+  }
+
+  /** The figures of each row key: a key's rows (one per shard without keys) summed. */
+  private Map<List<Object>, Figures> byKey(Grouped grouped) {
+    Map<List<Object>, Figures> byKey = new LinkedHashMap<>();
+    for (JsonNode row : grouped.views()) {
+      byKey.merge(key(row), new Figures(row.path("pageviews").asLong(), row.path("visitors").asLong(), 0, 0, 0, 0), DruidQueryScan::sum);
+    }
+    for (JsonNode row : grouped.sessions()) {
+      byKey.merge(key(row), new Figures(0, 0, row.path("sessions").asLong(), row.path("durationMs").asLong(), row.path("bounces").asLong(),
+          row.path("exits").asLong()), DruidQueryScan::sum);
+    }
+    return byKey;
   }
 
   /**

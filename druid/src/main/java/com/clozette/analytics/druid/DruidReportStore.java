@@ -17,6 +17,7 @@ import com.clozette.analytics.aggregator.report.Results;
 import com.clozette.analytics.druid.DruidSql.Param;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -51,12 +52,14 @@ public final class DruidReportStore implements ReportStore {
   private static final String VISITORS = "APPROX_COUNT_DISTINCT_DS_HLL(vid, " + SKETCH_LG_K + ", 'HLL_4')";
   public static final double VISITORS_RSE = Report.round6(1.04 / Math.sqrt(1 << SKETCH_LG_K));
 
+  private final Vertx vertx;
   private final DruidSql sql;
   private final String events;
   private final String sessions;
   private final String pageviews;
 
-  public DruidReportStore(DruidSql sql, DruidSettings settings) {
+  public DruidReportStore(Vertx vertx, DruidSql sql, DruidSettings settings) {
+    this.vertx = vertx;
     this.sql = sql;
     this.events = quote(settings.eventsDatasource());
     this.sessions = quote(settings.sessionsDatasource());
@@ -556,7 +559,7 @@ public final class DruidReportStore implements ReportStore {
   @Override
   public Future<QueryResult> query(Query query) {
     if (!query.rollupsAnswer()) {
-      return new DruidQueryScan(sql, pageviews, query).run();
+      return new DruidQueryScan(vertx, sql, pageviews, query).run();
     }
     Future<List<Figures>> main = bucketFigures(query.site(), spans(query.buckets()));
     Future<List<Figures>> other = bucketFigures(query.site(), spans(query.compareBuckets()));
